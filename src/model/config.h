@@ -1,0 +1,66 @@
+// The project configuration `.kano/backlog_config.toml` and the products it
+// names, plus the products found on disk that it does not (contract
+// section 1). Paths are repository-relative, '/'-separated, "" for the root.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/finding.h"
+#include "model/item.h"
+
+namespace kg {
+
+struct Product {
+  enum class PrefixFrom { Config, Items, Key };
+
+  std::string key;
+  std::string name;
+  std::string prefix;  // upper case
+  PrefixFrom prefix_from = PrefixFrom::Key;
+  std::string root;        // product root
+  std::string cache_root;  // repository-relative, or absolute when configured so
+  bool configured = false; // listed in the config file
+
+  // `<cache root>/backlog.<key>.chunks.v1.db`
+  std::string db_path() const;
+};
+
+struct Config {
+  std::string path;        // of the config file, "" when none was found
+  std::string base;        // the folder holding `.kano/`
+  std::string cache_root = ".kano/cache/backlog";
+  std::vector<Product> products;
+  std::vector<Finding> findings;  // config problems, prefix mismatches
+
+  const Product* find(std::string_view key) const;
+  // The product whose root holds `path` (the longest matching root).
+  const Product* product_for_path(std::string_view path) const;
+};
+
+// Parses the TOML text of a config found at `config_path` (repo-relative),
+// whose `.kano` folder sits in `base`. A syntax error becomes a finding and an
+// empty product list; it never throws.
+Config parse_config(std::string_view toml_text, std::string config_path, std::string base);
+
+// Adds the products found on disk that the config does not list:
+// `product_dirs` are repo-relative folders found under
+// `_kano/backlog/products/` (their key is the folder name) and, when
+// `legacy_root` is true, the single-product root `_kano/backlog` itself.
+void add_discovered_products(Config& config, const std::vector<std::string>& product_dirs,
+                             bool legacy_root);
+
+// The Python tool's derivation: "kano-agent-backlog-skill" -> "KA",
+// "demo" -> "DM", otherwise "XX".
+std::string derive_prefix(std::string_view key);
+
+// After a scan: a product without a configured prefix takes the prefix most
+// of its items carry (ties: alphabetical), else the derived one. Items whose
+// prefix differs from their product's add a `prefix-mismatch` warning to
+// `config.findings` (one per product and foreign prefix).
+void resolve_prefixes(Config& config, const std::vector<Item>& items);
+
+}  // namespace kg

@@ -1,0 +1,51 @@
+// The YAML frontmatter of an item file: the block between a first line `---`
+// and the next line that is `---` (contract section 3). Parsed with yaml-cpp.
+// Tolerates a UTF-8 BOM, CRLF line ends and a missing trailing newline.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kg {
+
+struct Frontmatter {
+  enum class Status {
+    Ok,            // parsed; fields below are filled
+    Missing,       // the file does not start with `---`
+    Unterminated,  // no closing `---`
+    Invalid,       // not valid YAML, or not a mapping
+    Binary,        // NUL bytes: not a text file
+  };
+  Status status = Status::Missing;
+  std::string error;  // for Invalid/Unterminated: what went wrong
+  int error_line = 0; // 1-based line in the file, for Invalid
+
+  bool has_id_key = false;        // an `id:` key exists (maybe null)
+  std::optional<std::string> id;  // scalar value; nullopt for null or non-scalar
+  std::optional<std::string> uid;
+  std::string title;
+  std::string type;
+  // References to other items: parent, links (any nesting), decisions.
+  struct Ref {
+    std::string field;  // "parent", "links", "decisions"
+    std::string value;
+    int line = 0;  // 1-based line in the file
+  };
+  std::vector<Ref> refs;
+
+  // Where the `id` value sits in the file bytes, for a byte-exact rewrite:
+  // [id_value_begin, id_value_end) covers the value as written (quotes
+  // included). npos when there is no single-line `id:` value.
+  size_t id_value_begin = std::string_view::npos;
+  size_t id_value_end = std::string_view::npos;
+  int id_line = 0;
+  // Byte offset just after the closing `---` line (the body's start).
+  size_t body_begin = 0;
+};
+
+Frontmatter parse_frontmatter(std::string_view content);
+
+}  // namespace kg

@@ -1,0 +1,47 @@
+// One item or decision file as the scan sees it: its IDs, its identity, and
+// the warnings it carries (contract sections 2, 5 and 7).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/finding.h"
+#include "model/id.h"
+
+namespace kg {
+
+struct Item {
+  std::string path;          // repository-relative
+  std::string product_root;  // repository-relative product root holding it
+  bool adr = false;
+  std::optional<ItemId> filename_id;
+  std::optional<ItemId> id;  // the frontmatter id: the item's real ID
+  std::string uid;           // as written; empty when missing
+  bool uid_valid = false;    // a well-formed UUIDv7
+  bool parsed = false;       // frontmatter parsed
+  // The path this file had in the baseline when it was renamed, so that a
+  // uid-less file keeps its identity across a move. Set by the checks.
+  std::string origin_path;
+  std::vector<Finding> findings;
+
+  // The ID this file claims: its frontmatter id, else its filename's ID.
+  const std::optional<ItemId>& claimed_id() const { return id ? id : filename_id; }
+  // Duplicate key of the claimed ID: the display ID for items; ADR numbers
+  // are per product, so "<product_root>:ADR-0001". Empty when none.
+  std::string claim_key() const;
+  // Identity (contract section 5): the uid, or for a file without one, its
+  // path (its origin path across a rename).
+  std::string identity() const;
+};
+
+// Reads one file. `content` is the whole file (or blob). Adds the warnings
+// missing-id, missing-uid, invalid-uid, unparseable-frontmatter (with line)
+// and id-filename-mismatch. Never throws.
+Item read_item(std::string path, std::string product_root, bool adr, std::string_view content);
+
+// The claim key of an ID found in `product_root` (see Item::claim_key).
+std::string claim_key_of(const ItemId& id, std::string_view product_root);
+
+}  // namespace kg
