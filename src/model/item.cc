@@ -1,0 +1,87 @@
+#include "model/item.h"
+
+#include "model/frontmatter.h"
+#include "model/uuid7.h"
+#include "util/strings.h"
+
+namespace kg {
+
+namespace {
+
+std::string_view basename(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string describe_bad_uid(std::string_view uid) {
+  if (uid.size() == 36 && uid[14] == '4') return "a version-4 UUID, not a UUIDv7";
+  if (uid.find_first_not_of("0-") == std::string_view::npos) return "a zero-filled placeholder";
+  if (uid.size() == 36 && to_lower(uid) == uid) return "not a UUIDv7 (wrong version or variant)";
+  return "not a lower-case 8-4-4-4-12 hex UUIDv7";
+}
+
+void warn(Item& item, const char* kind, int line, std::string message) {
+  item.findings.push_back({kind, Severity::Warning, item.path, line, std::move(message)});
+}
+
+}  // namespace
+
+std::string claim_key_of(const ItemId& id, std::string_view product_root) {
+  if (id.type == TypeCode::Adr) return std::string(product_root) + ":" + id.display();
+  return id.display();
+}
+
+std::string Item::claim_key() const {
+  const auto& cid = claimed_id();
+  return cid ? claim_key_of(*cid, product_root) : std::string();
+}
+
+std::string Item::identity() const {
+  if (!uid.empty()) return "uid:" + to_lower(uid);
+  return "path:" + (origin_path.empty() ? path : origin_path);
+}
+
+Item read_item(std::string path, std::string product_root, bool adr, std::string_view content) {
+  Item item;
+  item.path = std::move(path);
+  item.product_root = std::move(product_root);
+  item.adr = adr;
+  item.filename_id = parse_filename_id(basename(item.path));
+
+  Frontmatter fm = parse_frontmatter(content);
+  if (fm.status != Frontmatter::Status::Ok) {
+    warn(item, "unparseable-frontmatter", fm.error_line, "cannot read the frontmatter: " + fm.error);
+    return item;
+  }
+  item.parsed = true;
+
+  if (fm.id) {
+    item.id = parse_id(*fm.id);
+    if (!item.id)
+      warn(item, "invalid-id", fm.id_line, "id '" + *fm.id + "' is not an ID like PREFIX-TSK-0001 or ADR-0001");
+  } else {
+    warn(item, "missing-id", fm.id_line,
+         fm.has_id_key ? "id is null or not a plain value" : "the frontmatter has no id");
+  }
+
+  if (!fm.uid || trim(*fm.uid).empty()) {
+    warn(item, "missing-uid", 0, "the frontmatter has no uid");
+  } else {
+    item.uid = std::string(trim(*fm.uid));
+    item.uid_valid = is_uuid7(item.uid);
+    if (!item.uid_valid)
+      warn(item, "invalid-uid", 0, "uid '" + item.uid + "' is " + describe_bad_uid(item.uid));
+  }
+
+  if (item.id && item.filename_id && !(*item.id == *item.filename_id)) {
+    warn(item, "id-filename-mismatch", fm.id_line,
+         "the frontmatter id " + item.id->display() + " differs from the filename's " +
+             item.filename_id->display());
+  } else if (item.id && !item.filename_id) {
+    warn(item, "id-filename-mismatch", fm.id_line,
+         "the filename carries no ID (expected " + item.id->display() + "_<slug>.md)");
+  }
+  return item;
+}
+
+}  // namespace kg
