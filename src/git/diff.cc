@@ -1,0 +1,127 @@
+#include "git/diff.h"
+
+#include <exception>
+#include <string>
+
+#include "git/error.h"
+
+namespace kg {
+
+namespace {
+
+// git_diff_options that point into `specs`/`pointers`, which must outlive it.
+struct DiffSetup {
+  std::vector<std::string> specs;
+  std::vector<char*> pointers;
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+
+  explicit DiffSetup(const DiffOptions& o) {
+    for (const std::string& p : o.paths) {
+      std::string spec(trim_slashes(p));
+      if (spec.empty()) {  // the root: no restriction at all
+        specs.clear();
+        break;
+      }
+      specs.push_back(std::move(spec));
+    }
+    for (std::string& s : specs) pointers.push_back(s.data());
+    options.flags = GIT_DIFF_DISABLE_PATHSPEC_MATCH | GIT_DIFF_SKIP_BINARY_CHECK;
+    if (o.include_untracked) {
+      options.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+    }
+    options.pathspec.strings = pointers.data();
+    options.pathspec.count = pointers.size();
+  }
+  DiffSetup(const DiffSetup&) = delete;
+  DiffSetup& operator=(const DiffSetup&) = delete;
+};
+
+int rename_limit(const Repo& repo) {
+  // libgit2 1.5.1 defaults to 200 candidates; git to 1000.
+  try {
+    if (std::optional<std::string> v = repo.config_string("diff.renameLimit")) {
+      return std::stoi(*v);
+    }
+  } catch (const std::exception&) {
+  }
+  return 1000;
+}
+
+std::vector<Change> collect(const Repo& repo, DiffPtr diff, const DiffOptions& options) {
+  if (options.find_renames) {
+    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+    find.flags = GIT_DIFF_FIND_RENAMES;
+    if (options.include_untracked) find.flags |= GIT_DIFF_FIND_FOR_UNTRACKED;
+    find.rename_limit = static_cast<size_t>(rename_limit(repo));
+    check(git_diff_find_similar(diff.get(), &find), "detecting renames");
+  }
+  std::vector<Change> changes;
+  const size_t count = git_diff_num_deltas(diff.get());
+  for (size_t i = 0; i < count; ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    Change c;
+    switch (d->status) {
+      case GIT_DELTA_ADDED:
+      case GIT_DELTA_UNTRACKED:
+      case GIT_DELTA_COPIED:
+        c.status = Change::Status::Added;
+        break;
+      case GIT_DELTA_DELETED:
+        c.status = Change::Status::Deleted;
+        break;
+      case GIT_DELTA_RENAMED:
+        c.status = Change::Status::Renamed;
+        break;
+      case GIT_DELTA_CONFLICTED:
+        c.status = Change::Status::Conflicted;
+        break;
+      case GIT_DELTA_MODIFIED:
+      case GIT_DELTA_TYPECHANGE:
+      case GIT_DELTA_UNREADABLE:
+        c.status = Change::Status::Modified;
+        break;
+      default:  // unmodified, ignored
+        continue;
+    }
+    c.old_path = d->old_file.path ? d->old_file.path : d->new_file.path;
+    c.new_path = d->new_file.path ? d->new_file.path : d->old_file.path;
+    if (c.status == Change::Status::Added && d->status == GIT_DELTA_COPIED) c.old_path = c.new_path;
+    changes.push_back(std::move(c));
+  }
+  return changes;
+}
+
+}  // namespace
+
+std::vector<Change> diff_trees(const Repo& repo, const std::optional<Tree>& old_tree,
+                               const std::optional<Tree>& new_tree, const DiffOptions& options) {
+  DiffSetup setup(options);
+  git_diff* raw = nullptr;
+  check(git_diff_tree_to_tree(&raw, repo.raw(), old_tree ? old_tree->raw() : nullptr,
+                              new_tree ? new_tree->raw() : nullptr, &setup.options),
+        "diffing trees");
+  return collect(repo, DiffPtr(raw), options);
+}
+
+std::vector<Change> diff_tree_to_index(const Repo& repo, const std::optional<Tree>& old_tree,
+                                       const IndexView& index, const DiffOptions& options) {
+  DiffSetup setup(options);
+  git_diff* raw = nullptr;
+  check(git_diff_tree_to_index(&raw, repo.raw(), old_tree ? old_tree->raw() : nullptr,
+                               index.raw(), &setup.options),
+        "diffing a tree to the index");
+  return collect(repo, DiffPtr(raw), options);
+}
+
+std::vector<Change> diff_tree_to_workdir(const Repo& repo, const std::optional<Tree>& old_tree,
+                                         const DiffOptions& options) {
+  if (repo.is_bare()) throw GitError("a bare repository has no working tree");
+  DiffSetup setup(options);
+  git_diff* raw = nullptr;
+  check(git_diff_tree_to_workdir_with_index(&raw, repo.raw(),
+                                            old_tree ? old_tree->raw() : nullptr, &setup.options),
+        "diffing a tree to the working tree");
+  return collect(repo, DiffPtr(raw), options);
+}
+
+}  // namespace kg

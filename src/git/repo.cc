@@ -1,0 +1,232 @@
+#include "git/repo.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "git/error.h"
+
+namespace kg {
+
+namespace {
+
+void init_libgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+std::optional<std::string> env(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+// Sets or unsets an environment variable for the lifetime of the guard.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::optional<std::string>& value)
+      : name_(name), saved_(env(name)) {
+    apply(value);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+  ~ScopedEnv() { apply(saved_); }
+
+ private:
+  void apply(const std::optional<std::string>& value) {
+    if (value) {
+      ::setenv(name_, value->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
+std::string absolute(const std::string& path) {
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+std::string without_trailing_slash(const char* path) {
+  if (path == nullptr) return {};
+  std::string s(path);
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+Repo Repo::open_from_env() {
+  init_libgit2();
+  const std::optional<std::string> work_tree = env("GIT_WORK_TREE");
+  const std::optional<std::string> index_file = env("GIT_INDEX_FILE");
+  const bool git_dir_set = env("GIT_DIR").has_value();
+
+  git_repository* raw = nullptr;
+  int rc = 0;
+  {
+    // libgit2 1.5.1 rejects GIT_WORK_TREE ("unimplemented"): hide it and apply
+    // it below. A relative GIT_INDEX_FILE (git sets ".git/index" for hooks)
+    // would be kept relative by libgit2 and break after a chdir.
+    ScopedEnv hide_work_tree("GIT_WORK_TREE", std::nullopt);
+    std::optional<ScopedEnv> abs_index;
+    if (index_file && !index_file->empty()) abs_index.emplace("GIT_INDEX_FILE", absolute(*index_file));
+    rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+  }
+  RepositoryPtr owned(raw);
+  if (rc == GIT_ENOTFOUND) {
+    std::string message = "not a git repository (or any of the parent directories): " +
+                          last_git_error(rc);
+    git_error_clear();
+    throw NotARepository(message, rc);
+  }
+  check(rc, "opening the repository");
+  Repo repo(std::move(owned));
+
+  // git's rule for the working tree: GIT_WORK_TREE, else core.worktree, else
+  // with GIT_DIR set the current directory (unless core.bare is true), else
+  // the folder holding `.git`. libgit2 covers the last two cases only.
+  std::optional<std::string> workdir;
+  if (work_tree && !work_tree->empty()) {
+    workdir = absolute(*work_tree);
+  } else if (git_dir_set && !repo.config_string("core.worktree") &&
+             repo.config_bool("core.bare") != std::optional<bool>(true)) {
+    workdir = std::filesystem::current_path().string();
+  }
+  if (workdir && *workdir != repo.workdir()) {
+    check(git_repository_set_workdir(repo.raw(), workdir->c_str(), 0),
+          "setting the working tree to " + *workdir);
+  }
+  return repo;
+}
+
+Repo Repo::open(const std::string& path) {
+  init_libgit2();
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  RepositoryPtr owned(raw);
+  if (rc == GIT_ENOTFOUND) {
+    std::string message = "not a git repository: " + path;
+    git_error_clear();
+    throw NotARepository(message, rc);
+  }
+  check(rc, "opening the repository " + path);
+  return Repo(std::move(owned));
+}
+
+std::string Repo::workdir() const { return without_trailing_slash(git_repository_workdir(raw())); }
+std::string Repo::git_dir() const { return without_trailing_slash(git_repository_path(raw())); }
+std::string Repo::common_dir() const {
+  return without_trailing_slash(git_repository_commondir(raw()));
+}
+bool Repo::is_bare() const { return git_repository_is_bare(raw()) == 1; }
+bool Repo::is_worktree() const { return git_repository_is_worktree(raw()) == 1; }
+
+std::optional<Commit> Repo::head_commit() const {
+  git_reference* head = nullptr;
+  int rc = git_repository_head(&head, raw());
+  ReferencePtr owned(head);
+  if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  check(rc, "reading HEAD");
+  git_object* peeled = nullptr;
+  check(git_reference_peel(&peeled, head, GIT_OBJECT_COMMIT), "peeling HEAD to a commit");
+  return Commit(CommitPtr(reinterpret_cast<git_commit*>(peeled)));
+}
+
+std::optional<Tree> Repo::head_tree() const {
+  std::optional<Commit> head = head_commit();
+  if (!head) return std::nullopt;
+  return head->tree();
+}
+
+namespace {
+
+ObjectPtr revparse_peeled(git_repository* repo, std::string_view rev, git_object_t type) {
+  const std::string spec(rev);
+  git_object* object = nullptr;
+  check(git_revparse_single(&object, repo, spec.c_str()), "resolving '" + spec + "'");
+  ObjectPtr owned(object);
+  git_object* peeled = nullptr;
+  check(git_object_peel(&peeled, object, type),
+        "peeling '" + spec + "' to a " + git_object_type2string(type));
+  return ObjectPtr(peeled);
+}
+
+}  // namespace
+
+Commit Repo::resolve_commit(std::string_view rev) const {
+  ObjectPtr object = revparse_peeled(raw(), rev, GIT_OBJECT_COMMIT);
+  return Commit(CommitPtr(reinterpret_cast<git_commit*>(object.release())));
+}
+
+Tree Repo::resolve_tree(std::string_view rev) const {
+  ObjectPtr object = revparse_peeled(raw(), rev, GIT_OBJECT_TREE);
+  return Tree(TreePtr(reinterpret_cast<git_tree*>(object.release())));
+}
+
+ConfigPtr Repo::config_snapshot() const {
+  git_config* config = nullptr;
+  check(git_repository_config_snapshot(&config, raw()), "reading the git config");
+  return ConfigPtr(config);
+}
+
+std::optional<std::string> Repo::config_string(std::string_view key) const {
+  ConfigPtr config = config_snapshot();
+  const std::string name(key);
+  GitBuf value;
+  int rc = git_config_get_string_buf(&value.buf, config.get(), name.c_str());
+  if (rc == GIT_ENOTFOUND) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  check(rc, "reading config " + name);
+  return value.str();
+}
+
+std::optional<std::string> Repo::config_path(std::string_view key) const {
+  ConfigPtr config = config_snapshot();
+  const std::string name(key);
+  GitBuf value;
+  int rc = git_config_get_path(&value.buf, config.get(), name.c_str());
+  if (rc == GIT_ENOTFOUND) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  check(rc, "reading config " + name);
+  return value.str();
+}
+
+std::optional<bool> Repo::config_bool(std::string_view key) const {
+  ConfigPtr config = config_snapshot();
+  const std::string name(key);
+  int value = 0;
+  int rc = git_config_get_bool(&value, config.get(), name.c_str());
+  if (rc == GIT_ENOTFOUND) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  check(rc, "reading config " + name);
+  return value != 0;
+}
+
+IndexPtr Repo::index() const {
+  git_index* raw_index = nullptr;
+  check(git_repository_index(&raw_index, raw()), "opening the index");
+  IndexPtr index(raw_index);
+  check(git_index_read(index.get(), 0), "reading the index");
+  return index;
+}
+
+OdbPtr Repo::odb() const {
+  git_odb* raw_odb = nullptr;
+  check(git_repository_odb(&raw_odb, raw()), "opening the object database");
+  return OdbPtr(raw_odb);
+}
+
+}  // namespace kg

@@ -1,0 +1,67 @@
+// The repository kabsd-guard works on, opened the way git finds it.
+#pragma once
+
+#include <git2.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "git/handles.h"
+#include "git/object.h"
+
+namespace kg {
+
+class Repo {
+ public:
+  // Opens the repository git would use from the current directory, honouring
+  // GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY,
+  // GIT_ALTERNATE_OBJECT_DIRECTORIES, GIT_CEILING_DIRECTORIES,
+  // GIT_DISCOVERY_ACROSS_FILESYSTEM and GIT_NAMESPACE. Throws NotARepository
+  // when there is none, GitError when one exists but cannot be opened.
+  static Repo open_from_env();
+  // Opens the repository (git dir or working tree) exactly at `path`,
+  // without searching upwards and ignoring the environment.
+  static Repo open(const std::string& path);
+
+  Repo(Repo&&) noexcept = default;
+  Repo& operator=(Repo&&) noexcept = default;
+  ~Repo() = default;
+
+  git_repository* raw() const { return repo_.get(); }
+
+  // Absolute paths without a trailing '/'. workdir() is "" for a bare repo.
+  std::string workdir() const;
+  std::string git_dir() const;     // this worktree's git dir
+  std::string common_dir() const;  // shared by all worktrees of the clone
+  bool is_bare() const;
+  bool is_worktree() const;  // a linked worktree (`git worktree add`)
+
+  // nullopt while HEAD is unborn (no commit yet on its branch).
+  std::optional<Commit> head_commit() const;
+  std::optional<Tree> head_tree() const;
+  // Resolves any revision (`main`, `HEAD~2`, `v1^{}`, `HEAD:sub/dir`, an id)
+  // and peels it. Throws GitError when it does not resolve or peel.
+  Commit resolve_commit(std::string_view rev) const;
+  Tree resolve_tree(std::string_view rev) const;
+
+  // Config lookups (all levels, as git sees them); nullopt when unset.
+  std::optional<std::string> config_string(std::string_view key) const;
+  // Like config_string, with git's path expansion (`~/`, `~user/`).
+  std::optional<std::string> config_path(std::string_view key) const;
+  std::optional<bool> config_bool(std::string_view key) const;
+
+  // The index git would use: GIT_INDEX_FILE when set, else the worktree's
+  // index. Re-read from disk when it changed. A new reference each call.
+  IndexPtr index() const;
+  // A new reference to the object database.
+  OdbPtr odb() const;
+
+ private:
+  explicit Repo(RepositoryPtr repo) : repo_(std::move(repo)) {}
+  ConfigPtr config_snapshot() const;
+
+  RepositoryPtr repo_;
+};
+
+}  // namespace kg

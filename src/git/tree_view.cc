@@ -1,0 +1,120 @@
+#include "git/tree_view.h"
+
+#include <algorithm>
+
+#include "git/blob.h"
+#include "git/error.h"
+
+namespace kg {
+
+TreeView::TreeView(const Repo& repo, Tree tree)
+    : repo_(&repo), tree_(std::move(tree)), odb_(repo.odb()) {}
+
+TreeEntryPtr TreeView::entry_at(std::string_view path) const {
+  const std::string p(trim_slashes(path));
+  if (p.empty()) return nullptr;
+  git_tree_entry* entry = nullptr;
+  int rc = git_tree_entry_bypath(&entry, tree_.raw(), p.c_str());
+  if (rc == GIT_ENOTFOUND) {
+    git_error_clear();
+    return nullptr;
+  }
+  check(rc, "looking up '" + p + "' in tree " + tree_.hex());
+  return TreeEntryPtr(entry);
+}
+
+TreePtr TreeView::subtree(std::string_view dir) const {
+  git_tree* out = nullptr;
+  if (trim_slashes(dir).empty()) {
+    check(git_tree_dup(&out, tree_.raw()), "duplicating a tree handle");
+    return TreePtr(out);
+  }
+  TreeEntryPtr entry = entry_at(dir);
+  if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return nullptr;
+  check(git_tree_lookup(&out, repo_->raw(), git_tree_entry_id(entry.get())),
+        "reading tree " + std::string(dir));
+  return TreePtr(out);
+}
+
+void TreeView::walk_tree(git_tree* tree, const std::string& prefix, const SkipDir& skip_dir,
+                         const Visit& visit) const {
+  const size_t count = git_tree_entrycount(tree);
+  for (size_t i = 0; i < count; ++i) {
+    const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
+    const char* name = git_tree_entry_name(entry);
+    const git_filemode_t mode = git_tree_entry_filemode(entry);
+    const std::string path = prefix.empty() ? std::string(name) : prefix + "/" + name;
+    switch (mode) {
+      case GIT_FILEMODE_TREE: {
+        if (skip_dir(name)) break;
+        git_tree* sub = nullptr;
+        check(git_tree_lookup(&sub, repo_->raw(), git_tree_entry_id(entry)),
+              "reading tree " + path);
+        TreePtr owned(sub);
+        walk_tree(owned.get(), path, skip_dir, visit);
+        break;
+      }
+      case GIT_FILEMODE_BLOB:
+      case GIT_FILEMODE_BLOB_EXECUTABLE:
+      case GIT_FILEMODE_LINK: {
+        FileEntry file;
+        file.path = path;
+        file.oid = *git_tree_entry_id(entry);
+        file.symlink = mode == GIT_FILEMODE_LINK;
+        file.size = blob_size(odb_.get(), file.oid);
+        visit(file);
+        break;
+      }
+      default:  // submodule commit, or an invalid mode: not a file
+        break;
+    }
+  }
+}
+
+void TreeView::walk(std::string_view dir, const SkipDir& skip_dir, const Visit& visit) const {
+  TreePtr start = subtree(dir);
+  if (!start) return;
+  walk_tree(start.get(), std::string(trim_slashes(dir)), skip_dir, visit);
+}
+
+std::vector<std::string> TreeView::list_dirs(std::string_view dir) const {
+  std::vector<std::string> names;
+  TreePtr tree = subtree(dir);
+  if (!tree) return names;
+  const size_t count = git_tree_entrycount(tree.get());
+  for (size_t i = 0; i < count; ++i) {
+    const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
+    if (git_tree_entry_filemode(entry) == GIT_FILEMODE_TREE) {
+      names.emplace_back(git_tree_entry_name(entry));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool TreeView::exists(std::string_view path) const {
+  if (trim_slashes(path).empty()) return true;
+  return entry_at(path) != nullptr;
+}
+
+bool TreeView::is_dir(std::string_view path) const {
+  if (trim_slashes(path).empty()) return true;
+  TreeEntryPtr entry = entry_at(path);
+  return entry && git_tree_entry_type(entry.get()) == GIT_OBJECT_TREE;
+}
+
+std::optional<std::string> TreeView::read(std::string_view path) const {
+  TreeEntryPtr entry = entry_at(path);
+  if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+  return read_blob(repo_->raw(), *git_tree_entry_id(entry.get()));
+}
+
+std::string TreeView::read(const FileEntry& entry) const {
+  return read_blob(repo_->raw(), entry.oid);
+}
+
+std::string TreeView::read_prefix(const FileEntry& entry, size_t max_bytes) const {
+  return read_blob_prefix(repo_->raw(), odb_.get(), entry.oid, max_bytes);
+}
+
+}  // namespace kg

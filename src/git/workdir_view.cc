@@ -1,0 +1,141 @@
+#include "git/workdir_view.h"
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <stdexcept>
+#include <system_error>
+
+namespace kg {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The entries of a folder as (name, status-without-following), sorted by
+// name bytes; `.git` left out; empty when the folder cannot be read.
+std::vector<std::pair<std::string, fs::file_status>> entries_of(const fs::path& dir) {
+  std::vector<std::pair<std::string, fs::file_status>> out;
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().native();
+    if (name == ".git") continue;
+    std::error_code stat_ec;
+    fs::file_status status = it->symlink_status(stat_ec);
+    if (stat_ec) continue;
+    out.emplace_back(std::move(name), status);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+bool is_git_path(std::string_view path) {
+  for (std::string_view rest = path;;) {
+    const size_t slash = rest.find('/');
+    if (rest.substr(0, slash) == ".git") return true;
+    if (slash == std::string_view::npos) return false;
+    rest.remove_prefix(slash + 1);
+  }
+}
+
+}  // namespace
+
+WorkdirView::WorkdirView(fs::path root) : root_(std::move(root)) {}
+
+fs::path WorkdirView::full(std::string_view path) const {
+  const std::string_view rel = trim_slashes(path);
+  return rel.empty() ? root_ : root_ / fs::path(std::string(rel));
+}
+
+void WorkdirView::walk_dir(const fs::path& dir, const std::string& prefix,
+                           const SkipDir& skip_dir, const Visit& visit) const {
+  for (const auto& [name, status] : entries_of(dir)) {
+    const std::string path = prefix.empty() ? name : prefix + "/" + name;
+    const fs::path file = dir / name;
+    std::error_code ec;
+    if (fs::is_directory(status)) {
+      if (!skip_dir(name)) walk_dir(file, path, skip_dir, visit);
+    } else if (fs::is_symlink(status)) {
+      FileEntry entry;
+      entry.path = path;
+      entry.symlink = true;
+      entry.size = fs::read_symlink(file, ec).native().size();
+      if (!ec) visit(entry);
+    } else if (fs::is_regular_file(status)) {
+      FileEntry entry;
+      entry.path = path;
+      entry.size = fs::file_size(file, ec);
+      if (!ec) visit(entry);
+    }  // sockets, fifos, devices: not files git tracks
+  }
+}
+
+void WorkdirView::walk(std::string_view dir, const SkipDir& skip_dir, const Visit& visit) const {
+  if (is_git_path(trim_slashes(dir)) || !is_dir(dir)) return;
+  walk_dir(full(dir), std::string(trim_slashes(dir)), skip_dir, visit);
+}
+
+std::vector<std::string> WorkdirView::list_dirs(std::string_view dir) const {
+  std::vector<std::string> names;
+  if (is_git_path(trim_slashes(dir))) return names;
+  for (const auto& [name, status] : entries_of(full(dir))) {
+    if (fs::is_directory(status)) names.push_back(name);
+  }
+  return names;
+}
+
+bool WorkdirView::exists(std::string_view path) const {
+  if (is_git_path(trim_slashes(path))) return false;
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(full(path), ec));
+}
+
+bool WorkdirView::is_dir(std::string_view path) const {
+  if (is_git_path(trim_slashes(path))) return false;
+  std::error_code ec;
+  return fs::is_directory(fs::symlink_status(full(path), ec));
+}
+
+std::optional<std::string> WorkdirView::read_at(std::string_view path, size_t max_bytes) const {
+  if (trim_slashes(path).empty() || is_git_path(trim_slashes(path))) return std::nullopt;
+  const fs::path file = full(path);
+  std::error_code ec;
+  const fs::file_status status = fs::symlink_status(file, ec);
+  if (ec) return std::nullopt;
+  if (fs::is_symlink(status)) {
+    std::string target = fs::read_symlink(file, ec).native();
+    if (ec) return std::nullopt;
+    if (target.size() > max_bytes) target.resize(max_bytes);
+    return target;
+  }
+  if (!fs::is_regular_file(status)) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string out;
+  char buf[65536];
+  while (out.size() < max_bytes && in) {
+    const size_t want = std::min(sizeof buf, max_bytes - out.size());
+    in.read(buf, static_cast<std::streamsize>(want));
+    out.append(buf, static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> WorkdirView::read(std::string_view path) const {
+  return read_at(path, std::numeric_limits<size_t>::max());
+}
+
+std::string WorkdirView::read(const FileEntry& entry) const {
+  return read_prefix(entry, std::numeric_limits<size_t>::max());
+}
+
+std::string WorkdirView::read_prefix(const FileEntry& entry, size_t max_bytes) const {
+  std::optional<std::string> content = read_at(entry.path, max_bytes);
+  if (!content) throw std::runtime_error("cannot read " + full(entry.path).native());
+  return std::move(*content);
+}
+
+}  // namespace kg

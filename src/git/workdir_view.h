@@ -1,0 +1,38 @@
+// A View over a folder of the file system (a working tree), relative to a
+// root folder. `.git` (a folder, or the file of a linked worktree) is never
+// listed; ignored files are (this is the plain file system). Unreadable
+// folders are skipped. Entries carry a zero oid.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "git/view.h"
+
+namespace kg {
+
+class WorkdirView : public View {
+ public:
+  explicit WorkdirView(std::filesystem::path root);
+
+  const std::filesystem::path& root() const { return root_; }
+
+  void walk(std::string_view dir, const SkipDir& skip_dir, const Visit& visit) const override;
+  using View::walk;
+  std::vector<std::string> list_dirs(std::string_view dir) const override;
+  bool exists(std::string_view path) const override;
+  bool is_dir(std::string_view path) const override;
+  std::optional<std::string> read(std::string_view path) const override;
+  std::string read(const FileEntry& entry) const override;
+  std::string read_prefix(const FileEntry& entry, size_t max_bytes) const override;
+
+ private:
+  std::filesystem::path full(std::string_view path) const;
+  void walk_dir(const std::filesystem::path& dir, const std::string& prefix,
+                const SkipDir& skip_dir, const Visit& visit) const;
+  std::optional<std::string> read_at(std::string_view path, size_t max_bytes) const;
+
+  std::filesystem::path root_;
+};
+
+}  // namespace kg
