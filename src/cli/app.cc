@@ -2,22 +2,72 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <map>
 
+#include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "git/error.h"
+#include "store/sqlite.h"
 
 namespace kg::cli {
 
+namespace {
+
+constexpr const char* kFooter = R"(Exit codes: 0 success, 1 findings block (check) or sequences not OK
+(status --check), 2 usage or input error, 3 database/journal/repository
+cannot be read or written, 70 internal error. See docs/exit-codes.md.
+Run 'kabsd-guard COMMAND --help' for a command's options and examples.)";
+
+}  // namespace
+
 int run(int argc, char** argv) {
-  CLI::App app{"kabsd-guard: keeps the IDs of file-based backlogs unique"};
+  CLI::App app{"kabsd-guard: keeps the IDs of file-based (kano) backlogs unique.\n"
+               "Reserve IDs atomically, guard commits/merges/pushes against duplicate IDs,\n"
+               "and heal the sequence table after merges."};
   app.set_version_flag("--version", "kabsd-guard 0.1.0");
   app.require_subcommand(1);
+  app.fallthrough();  // global options also after the subcommand
+  app.footer(kFooter);
+  Globals g;
+  app.add_option("-C", g.dir, "Run as if started in DIR (like git -C)")->type_name("DIR");
+  app.add_option("--config", g.config, "Use this backlog_config.toml instead of searching")->type_name("PATH");
+  app.add_option("--db", g.db, "Use this sequence database instead of the product's")->type_name("PATH");
+  app.add_flag("--json", g.json, "Machine-readable output on stdout");
+  app.add_flag("-q,--quiet", g.quiet, "Print only results and errors");
+
+  std::map<CLI::App*, Action> actions;
+  auto add = [&](Action (*adder)(CLI::App&)) {
+    Action a = adder(app);
+    actions[app.get_subcommands({}).back()] = std::move(a);
+  };
+  add(add_reserve);
+  add(add_sync);
+  add(add_status);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? kOk : kUsage;
   }
-  return kOk;
+  Output out(g);
+  try {
+    for (auto& [sub, action] : actions)
+      if (sub->parsed()) return action(g);
+    return kUsage;
+  } catch (const UsageError& e) {
+    out.error(e.what());
+    return kUsage;
+  } catch (const StoreError& e) {
+    out.error(e.what());
+    return kEnvironment;
+  } catch (const GitError& e) {
+    out.error(e.what());
+    return kEnvironment;
+  } catch (const std::exception& e) {
+    out.error(std::string("internal error: ") + e.what());
+    return kInternal;
+  }
 }
 
 }  // namespace kg::cli

@@ -1,0 +1,44 @@
+// The backlog as one snapshot holds it: its configuration (taken from that
+// same snapshot, contract section 1), its products and every item and
+// decision file in scan scope.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "git/view.h"
+#include "model/config.h"
+#include "model/item.h"
+
+namespace kg {
+
+struct ScanOptions {
+  // Repository-relative folder to look for `.kano/backlog_config.toml` from,
+  // walking up (the current directory's place in the repository).
+  std::string start_dir;
+  // An explicit config (--config): its text and the repository-relative
+  // folder holding its `.kano/`. Used for every snapshot when set.
+  std::optional<std::string> config_text;
+  std::string config_path;
+  std::string config_base;
+};
+
+struct Backlog {
+  Config config;
+  std::vector<Item> items;       // sorted by path
+  std::vector<Finding> findings; // of the scan itself: symlinks, unreadable files
+
+  bool has_backlog() const { return !config.products.empty(); }
+  // Config, scan and item findings, in a deterministic order.
+  std::vector<Finding> all_findings() const;
+};
+
+// Scans `view`. Never throws for bad content; every problem is a finding.
+Backlog scan_backlog(const View& view, const ScanOptions& options);
+
+// Finds the config in `view` by walking up from `start_dir`; returns the
+// config (possibly with no products) and leaves discovery to the caller.
+Config find_config(const View& view, const ScanOptions& options);
+
+}  // namespace kg

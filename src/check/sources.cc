@@ -1,0 +1,73 @@
+#include "check/sources.h"
+
+
+#include "git/index_view.h"
+#include "git/refs.h"
+#include "git/tree_view.h"
+#include "git/workdir_view.h"
+#include "git/worktrees.h"
+
+namespace kg {
+
+namespace {
+
+void raise(Highest& out, const SequenceKey& key, int64_t n) {
+  int64_t& v = out[key];
+  if (n > v) v = n;
+}
+
+}  // namespace
+
+void add_highest(const Backlog& backlog, Highest& out) {
+  for (const Item& item : backlog.items) {
+    for (const auto* id : {&item.id, &item.filename_id}) {
+      if (!*id) continue;
+      if ((*id)->type == TypeCode::Adr) {
+        const Product* p = backlog.config.product_for_path(item.path);
+        if (p) raise(out, {p->prefix, "ADR"}, (*id)->number);
+      } else {
+        raise(out, {(*id)->prefix, std::string(type_code((*id)->type))}, (*id)->number);
+      }
+    }
+  }
+}
+
+void for_each_source(const Repo& repo, const ScanOptions& options,
+                     const std::function<void(const std::string&, const Backlog&)>& visit) {
+  if (!repo.is_bare()) {
+    visit("working tree", scan_backlog(WorkdirView(repo.workdir()), options));
+    visit("index", scan_backlog(IndexView(repo), options));
+  }
+  for (const auto& [name, tree] : ref_trees(repo))
+    visit(name, scan_backlog(TreeView(repo, tree), options));
+  for (const std::string& dir : other_worktrees(repo))
+    visit("worktree " + dir, scan_backlog(WorkdirView(dir), options));
+}
+
+Highest highest_everywhere(const Repo& repo, const ScanOptions& options) {
+  Highest out;
+  for_each_source(repo, options, [&](const std::string&, const Backlog& b) { add_highest(b, out); });
+  return out;
+}
+
+}  // namespace kg
+
+namespace kg {
+
+Highest product_sequences(const Product& product, const Backlog& backlog, const Highest& highest) {
+  Highest out;
+  auto take = [&](const SequenceKey& key) {
+    auto it = highest.find(key);
+    out[key] = it == highest.end() ? 0 : it->second;
+  };
+  for (TypeCode t : kAllTypes) take({product.prefix, std::string(type_code(t))});
+  for (const Item& item : backlog.items) {
+    if (item.product_root != product.root) continue;
+    for (const auto* id : {&item.id, &item.filename_id})
+      if (*id && (*id)->type != TypeCode::Adr)
+        take({(*id)->prefix, std::string(type_code((*id)->type))});
+  }
+  return out;
+}
+
+}  // namespace kg

@@ -1,0 +1,39 @@
+// Every snapshot of the backlog that the repository can see: the working
+// tree, the index, HEAD, every local and remote-tracking branch and the files
+// of sibling worktrees. `reserve` and `sync` never go below any of them.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "check/backlog.h"
+#include "git/repo.h"
+#include "store/sequences.h"
+
+namespace kg {
+
+// Highest number in use per sequence: (prefix, "TSK") for items, (product
+// prefix, "ADR") for decisions. Counts filename and frontmatter IDs.
+using Highest = std::map<SequenceKey, int64_t>;
+
+void add_highest(const Backlog& backlog, Highest& out);
+
+// Calls `visit(name, backlog)` for each snapshot, one at a time.
+void for_each_source(const Repo& repo, const ScanOptions& options,
+                     const std::function<void(const std::string& name, const Backlog&)>& visit);
+
+// add_highest over every source.
+Highest highest_everywhere(const Repo& repo, const ScanOptions& options);
+
+}  // namespace kg
+
+namespace kg {
+
+// The sequences that belong in `product`'s database, each with its highest
+// number in use from `highest`: the product's prefix for every type and
+// decisions, plus any foreign prefix its items carry (contract section 1:
+// foreign prefixes are facts to respect).
+Highest product_sequences(const Product& product, const Backlog& backlog, const Highest& highest);
+
+}  // namespace kg

@@ -1,0 +1,93 @@
+// kabsd-guard reserve: hand out IDs atomically (docs/reserve.md).
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "check/sources.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/session.h"
+#include "model/layout.h"
+#include "model/uuid7.h"
+#include "store/reservation.h"
+#include "util/paths.h"
+
+namespace kg::cli {
+
+namespace {
+
+struct ReserveOptions {
+  std::string type;
+  std::string product;
+  int count = 1;
+  std::string title;
+  bool no_fallback = false;
+};
+
+int run_reserve(const Globals& g, const ReserveOptions& o) {
+  auto type = parse_type(o.type);
+  if (!type)
+    throw UsageError("unknown type '" + o.type +
+                     "'; use one of TSK/Task, FTR/Feature, USR/UserStory/Story, EPIC/Epic, BUG/Bug, ADR");
+  if (o.count < 1) throw UsageError("--count must be at least 1");
+  Session s(g);
+  const Product& product = s.pick_product(o.product);
+  const std::string code(type_code(*type));
+
+  Highest highest = highest_everywhere(s.repo(), s.scan_options());
+  ReserveRequest req;
+  req.journal_dir = s.repo().common_dir();
+  req.db_path = s.db_path(product);
+  req.prefix = product.prefix;
+  req.type_code = code;
+  req.count = o.count;
+  auto it = highest.find({product.prefix, code});
+  req.floor = it == highest.end() ? 0 : it->second;
+  for (int i = 0; i < o.count; ++i) req.uids.push_back(new_uuid7());
+  req.worktree = s.repo().is_bare() ? s.repo().git_dir() : s.repo().workdir();
+  req.no_fallback = o.no_fallback;
+
+  ReserveResult r = reserve(req);
+  for (const std::string& w : r.warnings) s.out().warning(w);
+
+  nlohmann::json arr = nlohmann::json::array();
+  for (int64_t n = r.first; n <= r.last; ++n) {
+    ItemId id{*type == TypeCode::Adr ? "" : product.prefix, *type, n};
+    if (!g.json) {
+      std::cout << id.display() << "\n";
+      continue;
+    }
+    nlohmann::json j = {{"id", id.display()}, {"number", n},     {"prefix", product.prefix},
+                        {"type_code", code},  {"product", product.key},
+                        {"uid", req.uids[static_cast<size_t>(n - r.first)]}};
+    if (!o.title.empty()) j["path"] = path_join(product.root, item_relpath(id, slugify(o.title)));
+    arr.push_back(std::move(j));
+  }
+  if (g.json) std::cout << arr.dump(2) << "\n";
+  return kOk;
+}
+
+}  // namespace
+
+Action add_reserve(CLI::App& app) {
+  auto o = std::make_shared<ReserveOptions>();
+  CLI::App* sub = app.add_subcommand("reserve", "Reserve the next free ID(s) for a new item");
+  sub->add_option("-t,--type", o->type, "Type code or name: TSK/Task, FTR/Feature, USR/UserStory/Story, EPIC/Epic, BUG/Bug, ADR")
+      ->required();
+  sub->add_option("-p,--product", o->product, "Product key (required when there are several)");
+  sub->add_option("-n,--count", o->count, "How many consecutive IDs")->capture_default_str();
+  sub->add_option("--title", o->title, "Title of the new item; --json then adds its path");
+  sub->add_flag("--no-fallback", o->no_fallback,
+                "Fail instead of falling back to a file scan when the database is read-only");
+  sub->footer(R"(The number is above the highest in use anywhere the repository can see:
+the database, the clone journal, the working tree, the index, HEAD, every
+local and remote-tracking branch and sibling worktrees.
+
+Examples:
+  kabsd-guard reserve --type task                 # KABSD-TSK-0303
+  kabsd-guard reserve -t bug -n 3 -p demo         # three consecutive IDs
+  kabsd-guard --json reserve -t Story --title "Login page"
+)");
+  return [o](const Globals& g) { return run_reserve(g, *o); };
+}
+
+}  // namespace kg::cli

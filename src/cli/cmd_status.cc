@@ -1,0 +1,73 @@
+// kabsd-guard status: the stored sequences next to the highest number in use.
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "check/sources.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/session.h"
+#include "store/reservation.h"
+
+namespace kg::cli {
+
+namespace {
+
+struct StatusOptions {
+  bool check = false;
+};
+
+int run_status(const Globals& g, const StatusOptions& o) {
+  Session s(g);
+  const Backlog& backlog = s.worktree_backlog();
+  Highest highest = highest_everywhere(s.repo(), s.scan_options());
+  bool all_ok = true;
+  nlohmann::json arr = nlohmann::json::array();
+  for (const Product& p : backlog.config.products) {
+    std::string db = s.db_path(p);
+    std::map<SequenceKey, int64_t> stored = read_stored(db);
+    Highest rows = product_sequences(p, backlog, highest);
+    for (const auto& [key, v] : stored) rows.try_emplace(key, highest.count(key) ? highest.at(key) : 0);
+    if (!g.json) std::cout << p.key << " (prefix " << p.prefix << ", " << db << ")\n";
+    nlohmann::json seqs = nlohmann::json::array();
+    for (const auto& [key, in_use] : rows) {
+      auto it = stored.find(key);
+      if (it == stored.end() && in_use == 0) continue;  // never used: nothing to guard
+      const char* state = it == stored.end() ? "MISSING" : it->second < in_use ? "STALE" : "OK";
+      if (std::string_view(state) != "OK") all_ok = false;
+      if (g.json) {
+        seqs.push_back({{"prefix", key.first}, {"type_code", key.second},
+                        {"stored", it == stored.end() ? nlohmann::json() : nlohmann::json(it->second)},
+                        {"in_use", in_use}, {"state", state}});
+        continue;
+      }
+      std::string st = state;
+      std::string painted = s.out().paint(st, st == "OK" ? "32" : "1;33");
+      std::cout << "  " << std::left << std::setw(10) << key.first << std::setw(5) << key.second
+                << std::right << " stored " << std::setw(6)
+                << (it == stored.end() ? std::string("-") : std::to_string(it->second))
+                << "  in use " << std::setw(6) << in_use << "  " << painted << "\n";
+    }
+    if (g.json) arr.push_back({{"product", p.key}, {"prefix", p.prefix}, {"db", db}, {"sequences", seqs}});
+  }
+  if (g.json) std::cout << arr.dump(2) << "\n";
+  if (!g.json && !all_ok && !g.quiet)
+    s.out().note("hint: run 'kabsd-guard sync' to raise the stored values");
+  return o.check && !all_ok ? kFindings : kOk;
+}
+
+}  // namespace
+
+Action add_status(CLI::App& app) {
+  auto o = std::make_shared<StatusOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "status", "Show each sequence: stored value, highest in use, OK / STALE / MISSING");
+  sub->add_flag("--check", o->check, "Exit 1 unless every sequence is OK");
+  sub->footer(R"(STALE: the stored value is below a number already in use (the Python tool
+would hand that number out again). MISSING: numbers are in use but the
+database has no row. Fix both with 'kabsd-guard sync'.
+)");
+  return [o](const Globals& g) { return run_status(g, *o); };
+}
+
+}  // namespace kg::cli

@@ -1,0 +1,83 @@
+// kabsd-guard sync: raise the stored sequences to the highest number in use
+// (docs/sequences.md). Also the one-time migration of an existing backlog.
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "check/sources.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/session.h"
+#include "store/reservation.h"
+
+namespace kg::cli {
+
+namespace {
+
+struct SyncOptions {
+  std::string product;
+  bool dry_run = false;
+};
+
+std::string show(const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; }
+
+int run_sync(const Globals& g, const SyncOptions& o) {
+  Session s(g);
+  const Backlog& backlog = s.worktree_backlog();
+  std::vector<const Product*> products;
+  if (!o.product.empty() || !g.db.empty()) products.push_back(&s.pick_product(o.product));
+  else for (const Product& p : backlog.config.products) products.push_back(&p);
+  if (products.empty()) {
+    if (!g.json) s.out().note("kabsd-guard: no kano backlog here; nothing to sync");
+    else std::cout << "[]\n";
+    return kOk;
+  }
+  Highest highest = highest_everywhere(s.repo(), s.scan_options());
+  nlohmann::json arr = nlohmann::json::array();
+  for (const Product* p : products) {
+    std::string db = s.db_path(*p);
+    SyncResult r = raise_all(s.repo().common_dir(), db, product_sequences(*p, backlog, highest), o.dry_run);
+    for (const std::string& w : r.warnings) s.out().warning(w);
+    nlohmann::json seqs = nlohmann::json::array();
+    if (!g.json)
+      std::cout << (o.dry_run ? "would sync " : "synced ") << p->key << " (" << db << ")\n";
+    for (const auto& [key, change] : r.changes) {
+      if (g.json) {
+        seqs.push_back({{"prefix", key.first}, {"type_code", key.second},
+                        {"before", change.before ? nlohmann::json(*change.before) : nlohmann::json()},
+                        {"after", change.after}});
+        continue;
+      }
+      bool same = change.before && *change.before == change.after;
+      if (same && g.quiet) continue;
+      std::cout << "  " << std::left << std::setw(10) << key.first << std::setw(5) << key.second
+                << std::right << std::setw(6) << show(change.before) << " -> " << change.after
+                << (same ? "" : "  " + s.out().paint(change.before ? "raised" : "created", "32"))
+                << "\n";
+    }
+    if (g.json)
+      arr.push_back({{"product", p->key}, {"db", db}, {"dry_run", o.dry_run}, {"sequences", seqs}});
+  }
+  if (g.json) std::cout << arr.dump(2) << "\n";
+  return kOk;
+}
+
+}  // namespace
+
+Action add_sync(CLI::App& app) {
+  auto o = std::make_shared<SyncOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "sync", "Raise the stored sequences to the highest number in use (never lower)");
+  sub->add_option("-p,--product", o->product, "Only this product");
+  sub->add_flag("-n,--dry-run", o->dry_run, "Show what would change; write nothing");
+  sub->footer(R"(Creates the database, the table and missing rows. The hooks run it after
+merges, checkouts and rebases; run it by hand once to migrate a backlog.
+
+Examples:
+  kabsd-guard sync --dry-run
+  kabsd-guard sync --product kano-agent-backlog-skill
+)");
+  return [o](const Globals& g) { return run_sync(g, *o); };
+}
+
+}  // namespace kg::cli

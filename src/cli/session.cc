@@ -1,0 +1,103 @@
+#include "cli/session.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "git/error.h"
+#include "git/tree_view.h"
+#include "git/workdir_view.h"
+#include "util/paths.h"
+
+namespace kg::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Repo open_repo(const Globals& g) {
+  if (!g.dir.empty() && chdir(g.dir.c_str()) != 0)
+    throw UsageError("cannot change to " + g.dir + ": " + std::strerror(errno));
+  try {
+    return Repo::open_from_env();
+  } catch (const NotARepository&) {
+    throw UsageError("not a git repository (or any parent up to the mount point): " +
+                     fs::current_path().string());
+  }
+}
+
+// `path` relative to `root` when inside it, else nullopt.
+std::optional<std::string> inside(const fs::path& path, const std::string& root) {
+  if (root.empty()) return std::nullopt;
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(path, ec);
+  fs::path r = fs::weakly_canonical(root, ec);
+  std::string ps = p.generic_string(), rs = r.generic_string();
+  if (ps == rs) return std::string();
+  if (ps.size() > rs.size() && ps.compare(0, rs.size(), rs) == 0 && ps[rs.size()] == '/')
+    return ps.substr(rs.size() + 1);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Session::Session(const Globals& globals)
+    : globals_(globals), out_(globals), repo_(open_repo(globals)) {
+  if (!repo_.is_bare()) scan_.start_dir = inside(fs::current_path(), repo_.workdir()).value_or("");
+  if (!globals_.config.empty()) {
+    std::ifstream in(globals_.config, std::ios::binary);
+    if (!in) throw UsageError("cannot read the config file " + globals_.config);
+    std::ostringstream text;
+    text << in.rdbuf();
+    scan_.config_text = text.str();
+    scan_.config_path = globals_.config;
+    // The config sits in `<base>/.kano/`; paths in it are relative to <base>.
+    fs::path base = fs::absolute(globals_.config).parent_path().parent_path();
+    scan_.config_base = inside(base, repo_.workdir()).value_or("");
+  }
+}
+
+const Backlog& Session::worktree_backlog() {
+  if (!backlog_) {
+    if (repo_.is_bare()) {
+      auto tree = repo_.head_tree();
+      if (tree) backlog_ = scan_backlog(TreeView(repo_, *tree), scan_);
+      else backlog_ = Backlog{};
+    } else {
+      backlog_ = scan_backlog(WorkdirView(repo_.workdir()), scan_);
+    }
+  }
+  return *backlog_;
+}
+
+const Product& Session::pick_product(const std::string& key) {
+  const Config& config = worktree_backlog().config;
+  std::string names;
+  for (const Product& p : config.products) names += "\n  " + p.key + " (" + p.prefix + ", " + p.root + ")";
+  if (config.products.empty())
+    throw UsageError("no kano backlog found (no .kano/backlog_config.toml, no _kano/backlog)");
+  if (!key.empty()) {
+    if (const Product* p = config.find(key)) return *p;
+    throw UsageError("unknown product '" + key + "'; the products are:" + names);
+  }
+  if (config.products.size() == 1) return config.products.front();
+  throw UsageError("several products: name one with --product KEY:" + names);
+}
+
+std::string Session::db_path(const Product& product) const {
+  if (!globals_.db.empty()) return fs::absolute(globals_.db).string();
+  std::string rel = product.db_path();
+  if (!rel.empty() && rel.front() == '/') return rel;
+  if (repo_.is_bare())
+    throw UsageError("a bare repository has no working tree for the sequence database; pass --db PATH");
+  return absolute(rel);
+}
+
+std::string Session::absolute(const std::string& rel) const {
+  return path_join(repo_.workdir(), rel);
+}
+
+}  // namespace kg::cli

@@ -1,0 +1,42 @@
+// A command's view of the repository: the opened repo (after -C), where the
+// user stands in it, and how to find the config and the database.
+#pragma once
+
+#include <string>
+
+#include "check/backlog.h"
+#include "cli/context.h"
+#include "git/repo.h"
+
+namespace kg::cli {
+
+class Session {
+ public:
+  // Applies -C, opens the repository git would use and reads --config.
+  // Throws UsageError when there is no repository or --config is unreadable.
+  explicit Session(const Globals& globals);
+
+  const Globals& globals() const { return globals_; }
+  const Output& out() const { return out_; }
+  const Repo& repo() const { return repo_; }
+  const ScanOptions& scan_options() const { return scan_; }
+
+  // The backlog in the working tree (the HEAD tree in a bare repository).
+  const Backlog& worktree_backlog();
+  // The product named by `key`, or the only one. Throws UsageError listing
+  // the products when `key` is empty and there are several, or unknown.
+  const Product& pick_product(const std::string& key);
+  // --db, else the product's chunks database in this worktree.
+  std::string db_path(const Product& product) const;
+  // Absolute path of a repository-relative one.
+  std::string absolute(const std::string& rel) const;
+
+ private:
+  Globals globals_;
+  Output out_;
+  Repo repo_;
+  ScanOptions scan_;
+  std::optional<Backlog> backlog_;
+};
+
+}  // namespace kg::cli
