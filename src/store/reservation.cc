@@ -1,0 +1,168 @@
+#include "store/reservation.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+#include "store/journal.h"
+#include "store/sequence_locks.h"
+#include "store/timestamp.h"
+#include "util/strings.h"
+
+namespace kg {
+
+namespace {
+
+std::string no_db_warning(const SequenceLocks& locks, bool journal_too) {
+  std::string w = "warning: cannot write the sequence database " + locks.db_path() + " (" +
+                  locks.chunks_unwritable() + ")";
+  if (!journal_too)
+    return w +
+           "; numbers come from a scan of the files and the clone journal, which is not safe against "
+           "concurrent creators that use only the database (the Python tool)";
+  return w + " nor the clone journal " + locks.journal_path() + " (" + locks.journal_unwritable() +
+         "); numbers come from a scan of the files only, which is not safe against concurrent creators "
+         "(other kabsd-guard runs and the Python tool)";
+}
+
+std::string no_journal_warning(const SequenceLocks& locks) {
+  return "warning: cannot write the clone journal " + locks.journal_path() + " (" + locks.journal_unwritable() +
+         "); the numbers are recorded only in the sequence database, so they can be handed out again if that "
+         "database is deleted or rebuilt before the items reach the files";
+}
+
+[[noreturn]] void refuse_fallback(const SequenceLocks& locks) {
+  throw StoreError("cannot write the sequence database " + locks.db_path() + " (" + locks.chunks_unwritable() +
+                   "); refusing to reserve without it, as no fallback was requested");
+}
+
+void validate(const ReserveRequest& r) {
+  if (r.count < 1) throw std::invalid_argument("reserve: count must be at least 1");
+  if (!r.uids.empty() && r.uids.size() != static_cast<size_t>(r.count))
+    throw std::invalid_argument("reserve: give one uid per number or none");
+  if (r.prefix.empty() || r.type_code.empty()) throw std::invalid_argument("reserve: prefix and type code are required");
+  if (r.floor < 0) throw std::invalid_argument("reserve: floor must not be negative");
+}
+
+// Runs `write` on a file that may turn out unwritable only now; a read-only
+// failure gives the file up (returns false), anything else propagates.
+template <typename Write, typename Drop>
+bool try_write(Write write, Drop drop) {
+  try {
+    write();
+    return true;
+  } catch (const StoreError& e) {
+    if (!is_readonly(e.code())) throw;
+    drop(e.what());
+    return false;
+  }
+}
+
+}  // namespace
+
+ReserveResult reserve(const ReserveRequest& request) {
+  validate(request);
+  const std::string prefix = to_upper(request.prefix);
+  const std::string code = to_upper(request.type_code);
+
+  SequenceLocks locks(request.journal_dir, request.db_path, lock_deadline());
+  ReserveResult result;
+  result.warnings = locks.warnings();
+  if (!locks.chunks() && request.no_fallback) refuse_fallback(locks);
+
+  std::optional<int64_t> stored = locks.chunks() ? read_sequence(*locks.chunks(), prefix, code)
+                                                 : peek_stored(request.db_path, prefix, code);
+  std::optional<int64_t> recorded = locks.journal() ? Journal(*locks.journal()).max_for(prefix, code)
+                                                    : peek_journal(locks.journal_path(), prefix, code);
+  int64_t highest = std::max({request.floor, stored.value_or(0), recorded.value_or(0)});
+  result.first = highest + 1;
+  result.last = highest + request.count;
+
+  // The chunks database first: once it commits, a Python-tool reservation
+  // that was waiting for its lock gets a number above ours.
+  if (locks.chunks()) {
+    try_write(
+        [&] {
+          raise_sequence(*locks.chunks(), prefix, code, result.last);
+          locks.commit_chunks();
+        },
+        [&](const std::string& why) { locks.drop_chunks(reason_without_path(why, request.db_path)); });
+    if (!locks.chunks() && request.no_fallback) refuse_fallback(locks);
+  }
+  if (locks.journal()) {
+    const std::string now = utc_now_iso();
+    try_write(
+        [&] {
+          Journal journal(*locks.journal());
+          for (int i = 0; i < request.count; ++i)
+            journal.record({prefix, code, result.first + i, request.uids.empty() ? std::string() : request.uids[i],
+                            request.worktree, now});
+          locks.commit_journal();
+        },
+        [&](const std::string& why) { locks.drop_journal(reason_without_path(why, locks.journal_path())); });
+  }
+
+  result.fallback = !locks.chunks();
+  if (result.fallback)
+    result.warnings.push_back(no_db_warning(locks, !locks.journal()));
+  else if (!locks.journal())
+    result.warnings.push_back(no_journal_warning(locks));
+  return result;
+}
+
+SyncResult raise_all(const std::string& journal_dir, const std::string& db_path,
+                     const std::map<SequenceKey, int64_t>& highest_in_files, bool dry_run) {
+  std::map<SequenceKey, int64_t> files;
+  for (const auto& [key, value] : highest_in_files) {
+    int64_t& slot = files[{to_upper(key.first), to_upper(key.second)}];
+    slot = std::max(slot, value);
+  }
+
+  SyncResult result;
+  result.dry_run = dry_run;
+  auto plan = [&](const std::map<SequenceKey, int64_t>& stored, const std::map<SequenceKey, int64_t>& journal) {
+    auto journal_max = [&](const SequenceKey& k) {
+      auto it = journal.find({to_upper(k.first), to_upper(k.second)});
+      return it == journal.end() ? std::optional<int64_t>() : std::optional<int64_t>(it->second);
+    };
+    for (const auto& [key, value] : stored) result.changes[key] = {value, std::max(value, journal_max(key).value_or(value))};
+    for (const auto& [key, value] : files) {
+      SyncChange& c = result.changes[key];
+      int64_t target = std::max(value, journal_max(key).value_or(value));
+      c.after = c.before ? std::max(*c.before, target) : target;
+    }
+  };
+
+  if (dry_run) {
+    plan(read_stored(db_path), peek_journal_all(journal_path(journal_dir)));
+    return result;
+  }
+
+  SequenceLocks locks(journal_dir, db_path, lock_deadline());
+  result.warnings = locks.warnings();
+  if (!locks.chunks())
+    throw StoreError("cannot write the sequence database " + db_path + " (" + locks.chunks_unwritable() + ")");
+  std::map<SequenceKey, int64_t> journal;
+  if (locks.journal()) {
+    journal = Journal(*locks.journal()).max_all();
+  } else {
+    journal = peek_journal_all(locks.journal_path());
+    result.warnings.push_back("warning: cannot write the clone journal " + locks.journal_path() + " (" +
+                              locks.journal_unwritable() + "); it was read where possible");
+  }
+  plan(read_sequences(*locks.chunks()), journal);
+  for (const auto& [key, change] : result.changes)
+    if (!change.before || change.after > *change.before)
+      raise_sequence(*locks.chunks(), key.first, key.second, change.after);
+  locks.commit_chunks();
+  return result;
+}
+
+std::map<SequenceKey, int64_t> read_stored(const std::string& db_path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec)) return {};
+  Database db(db_path, Database::Mode::ReadOnly);
+  return read_sequences(db);
+}
+
+}  // namespace kg
