@@ -1,5 +1,6 @@
 #include "git/worktrees.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <system_error>
@@ -36,10 +37,13 @@ std::optional<std::string> verified_worktree(const std::string& path, const std:
 std::vector<std::string> linked_worktree_paths(const Repo& repo) {
   GitStrArray names;
   check(git_worktree_list(&names.array, repo.raw()), "listing worktrees");
+  // git_worktree_list returns readdir order.
+  std::vector<std::string> sorted(names.array.strings, names.array.strings + names.array.count);
+  std::sort(sorted.begin(), sorted.end());
   std::vector<std::string> paths;
-  for (size_t i = 0; i < names.array.count; ++i) {
+  for (const std::string& name : sorted) {
     git_worktree* raw = nullptr;
-    if (git_worktree_lookup(&raw, repo.raw(), names.array.strings[i]) < 0) {
+    if (git_worktree_lookup(&raw, repo.raw(), name.c_str()) < 0) {
       git_error_clear();
       continue;
     }
