@@ -33,6 +33,7 @@ void Output::error(std::string_view msg) const {
 
 void Output::warning(std::string_view msg) const {
   if (quiet_) return;
+  if (msg.substr(0, 9) == "warning: ") msg.remove_prefix(9);
   std::cerr << "kabsd-guard: " << paint("warning:", "1;33", true) << " " << msg << "\n";
 }
 
