@@ -2,13 +2,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "check/sources.h"
+#include "check/allocate.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/session.h"
 #include "model/layout.h"
-#include "model/uuid7.h"
-#include "store/reservation.h"
 #include "util/paths.h"
 
 namespace kg::cli {
@@ -33,32 +31,24 @@ int run_reserve(const Globals& g, const ReserveOptions& o) {
   const Product& product = s.pick_product(o.product);
   const std::string code(type_code(*type));
 
-  Highest highest = highest_everywhere(s.repo(), s.scan_options());
-  ReserveRequest req;
-  req.journal_dir = s.repo().common_dir();
-  req.db_path = s.db_path(product);
-  req.prefix = product.prefix;
-  req.type_code = code;
+  AllocateRequest req;
+  req.product = &product;
+  req.type = *type;
   req.count = o.count;
-  auto it = highest.find({product.prefix, code});
-  req.floor = it == highest.end() ? 0 : it->second;
-  for (int i = 0; i < o.count; ++i) req.uids.push_back(new_uuid7());
-  req.worktree = s.repo().is_bare() ? s.repo().git_dir() : s.repo().workdir();
+  req.db_path = s.db_path(product);
   req.no_fallback = o.no_fallback;
-
-  ReserveResult r = reserve(req);
-  for (const std::string& w : r.warnings) s.out().warning(w);
+  Allocation a = allocate(s.repo(), s.scan_options(), req);
+  for (const std::string& w : a.warnings) s.out().warning(w);
 
   nlohmann::json arr = nlohmann::json::array();
-  for (int64_t n = r.first; n <= r.last; ++n) {
-    ItemId id{*type == TypeCode::Adr ? "" : product.prefix, *type, n};
+  for (size_t i = 0; i < a.ids.size(); ++i) {
+    const ItemId& id = a.ids[i];
     if (!g.json) {
       std::cout << id.display() << "\n";
       continue;
     }
-    nlohmann::json j = {{"id", id.display()}, {"number", n},     {"prefix", product.prefix},
-                        {"type_code", code},  {"product", product.key},
-                        {"uid", req.uids[static_cast<size_t>(n - r.first)]}};
+    nlohmann::json j = {{"id", id.display()}, {"number", id.number}, {"prefix", product.prefix},
+                        {"type_code", code},  {"product", product.key}, {"uid", a.uids[i]}};
     if (!o.title.empty()) j["path"] = path_join(product.root, item_relpath(id, slugify(o.title)));
     arr.push_back(std::move(j));
   }
