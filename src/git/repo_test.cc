@@ -109,8 +109,8 @@ TEST(GitRepo, IndexFileFromEnvironment) {
   commit_all(root, "first");
   write_file(root / "b.md", "b\n");
   // What `git commit -a` does: stage into a temporary index for the hooks.
-  git(root, "rev-parse --git-dir >/dev/null && cd " + quote(root.native()) +
-                " && cp .git/index .git/temp-index && GIT_INDEX_FILE=.git/temp-index git add b.md");
+  sh("cd " + quote(root.native()) +
+     " && cp .git/index .git/temp-index && GIT_INDEX_FILE=.git/temp-index git add b.md");
 
   std::optional<Repo> repo;
   {
