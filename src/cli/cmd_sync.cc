@@ -4,11 +4,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "check/sources.h"
+#include "check/sync.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/session.h"
-#include "store/reservation.h"
 
 namespace kg::cli {
 
@@ -32,11 +31,13 @@ int run_sync(const Globals& g, const SyncOptions& o) {
     else std::cout << "[]\n";
     return kOk;
   }
-  Highest highest = highest_everywhere(s.repo(), s.scan_options());
+  auto synced = sync_products(s.repo(), s.scan_options(), backlog, products,
+                              [&](const Product& p) { return s.db_path(p); }, o.dry_run);
   nlohmann::json arr = nlohmann::json::array();
-  for (const Product* p : products) {
-    std::string db = s.db_path(*p);
-    SyncResult r = raise_all(s.repo().common_dir(), db, product_sequences(*p, backlog, highest), o.dry_run);
+  for (const ProductSync& ps : synced) {
+    const Product* p = ps.product;
+    const std::string& db = ps.db_path;
+    const SyncResult& r = ps.result;
     for (const std::string& w : r.warnings) s.out().warning(w);
     nlohmann::json seqs = nlohmann::json::array();
     if (!g.json)

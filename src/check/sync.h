@@ -1,0 +1,28 @@
+// Sync: raise each product's stored sequences to the highest number in use
+// anywhere the repository can see (never lower). Used by `sync`, `install`
+// and the post-merge / post-checkout / post-rewrite hooks.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "check/sources.h"
+#include "store/reservation.h"
+
+namespace kg {
+
+struct ProductSync {
+  const Product* product = nullptr;
+  std::string db_path;
+  SyncResult result;
+};
+
+// `db_path_of` maps a product to its absolute database path.
+std::vector<ProductSync> sync_products(const Repo& repo, const ScanOptions& scan,
+                                       const Backlog& worktree,
+                                       const std::vector<const Product*>& products,
+                                       const std::function<std::string(const Product&)>& db_path_of,
+                                       bool dry_run);
+
+}  // namespace kg
