@@ -53,6 +53,7 @@ LockedFile open_locked(const LockedFileSpec& spec, Deadline deadline) {
       if (spec.wal) {
         exec_with_retry(*db, "PRAGMA journal_mode=WAL", deadline);
         db->exec("PRAGMA synchronous=FULL");
+        db->skip_checkpoint_on_close();
       }
       auto txn = std::make_unique<ImmediateTransaction>(*db, deadline);
       db->exec(spec.schema_sql);

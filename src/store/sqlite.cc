@@ -2,13 +2,15 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace kg {
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 60'000;
+constexpr auto kBusyTimeout = std::chrono::seconds(60);
 
 std::string describe(std::string_view path, std::string_view what, std::string_view message, int rc) {
   std::string out(path);
@@ -49,7 +51,20 @@ Database::Database(std::string path, Mode mode) : path_(std::move(path)) {
     throw StoreError(describe(path_, "cannot open", message, rc), rc);
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  sqlite3_busy_handler(db_, &Database::on_busy, this);
+}
+
+// Waits like sqlite3_busy_timeout(60 s), but retries every millisecond:
+// SQLite's own timeout backs off to 100 ms sleeps, which under contention
+// leaves the lock idle while every waiter sleeps (measured: 16 processes x
+// 200 reservations took 70 s with it, 27 s with this).
+int Database::on_busy(void* self, int attempts) {
+  auto* db = static_cast<Database*>(self);
+  auto now = std::chrono::steady_clock::now();
+  if (attempts == 0) db->busy_since_ = now;
+  if (now - db->busy_since_ >= kBusyTimeout) return 0;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return 1;
 }
 
 Database::~Database() {
@@ -71,6 +86,11 @@ void Database::exec(std::string_view sql) {
 Statement Database::prepare(std::string_view sql) { return Statement(*this, sql); }
 
 bool Database::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
+
+void Database::skip_checkpoint_on_close() {
+  int rc = sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  if (rc != SQLITE_OK) fail(rc, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE");
+}
 
 bool Database::autocommit() const { return sqlite3_get_autocommit(db_) != 0; }
 

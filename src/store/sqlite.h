@@ -3,6 +3,7 @@
 // names the database file.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -37,7 +38,8 @@ class Database {
  public:
   enum class Mode { ReadWriteCreate, ReadOnly };
 
-  // Opens `path` with a 60 s busy timeout and extended result codes on.
+  // Opens `path` with extended result codes on and a busy handler that
+  // waits up to 60 s for a lock held by another connection.
   Database(std::string path, Mode mode);
   ~Database();
   Database(const Database&) = delete;
@@ -48,6 +50,10 @@ class Database {
   // True when SQLite opened the file read-only (for example a file without
   // write permission opened with Mode::ReadWriteCreate).
   bool read_only() const;
+  // Leaves the WAL file in place when the last connection closes (no
+  // checkpoint on close): the next opener reads it instead of every short
+  // writer paying for a checkpoint and its fsyncs.
+  void skip_checkpoint_on_close();
   // True outside an explicit transaction.
   bool autocommit() const;
 
@@ -58,8 +64,11 @@ class Database {
   [[noreturn]] void fail(int rc, std::string_view what) const;
 
  private:
+  static int on_busy(void* self, int attempts);
+
   std::string path_;
   sqlite3* db_ = nullptr;
+  std::chrono::steady_clock::time_point busy_since_;
 };
 
 class Statement {
