@@ -43,6 +43,11 @@ int run(int argc, char** argv) {
   add(add_reserve);
   add(add_sync);
   add(add_status);
+  add(add_renumber);
+  add(add_install);
+  add(add_uninstall);
+  add(add_check);
+  add(add_hook);
 
   try {
     app.parse(argc, argv);

@@ -40,14 +40,14 @@ int run_reserve(const Globals& g, const ReserveOptions& o) {
   Allocation a = allocate(s.repo(), s.scan_options(), req);
   for (const std::string& w : a.warnings) s.out().warning(w);
 
-  nlohmann::json arr = nlohmann::json::array();
+  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
   for (size_t i = 0; i < a.ids.size(); ++i) {
     const ItemId& id = a.ids[i];
     if (!g.json) {
       std::cout << id.display() << "\n";
       continue;
     }
-    nlohmann::json j = {{"id", id.display()}, {"number", id.number}, {"prefix", product.prefix},
+    nlohmann::ordered_json j = {{"id", id.display()}, {"number", id.number}, {"prefix", product.prefix},
                         {"type_code", code},  {"product", product.key}, {"uid", a.uids[i]}};
     if (!o.title.empty()) j["path"] = path_join(product.root, item_relpath(id, slugify(o.title)));
     arr.push_back(std::move(j));

@@ -22,14 +22,14 @@ int run_status(const Globals& g, const StatusOptions& o) {
   const Backlog& backlog = s.worktree_backlog();
   Highest highest = highest_everywhere(s.repo(), s.scan_options());
   bool all_ok = true;
-  nlohmann::json arr = nlohmann::json::array();
+  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
   for (const Product& p : backlog.config.products) {
     std::string db = s.db_path(p);
     std::map<SequenceKey, int64_t> stored = read_stored(db);
     Highest rows = product_sequences(p, backlog, highest);
     for (const auto& [key, v] : stored) rows.try_emplace(key, highest.count(key) ? highest.at(key) : 0);
     if (!g.json) std::cout << p.key << " (prefix " << p.prefix << ", " << db << ")\n";
-    nlohmann::json seqs = nlohmann::json::array();
+    nlohmann::ordered_json seqs = nlohmann::ordered_json::array();
     for (const auto& [key, in_use] : rows) {
       auto it = stored.find(key);
       if (it == stored.end() && in_use == 0) continue;  // never used: nothing to guard
@@ -37,7 +37,7 @@ int run_status(const Globals& g, const StatusOptions& o) {
       if (std::string_view(state) != "OK") all_ok = false;
       if (g.json) {
         seqs.push_back({{"prefix", key.first}, {"type_code", key.second},
-                        {"stored", it == stored.end() ? nlohmann::json() : nlohmann::json(it->second)},
+                        {"stored", it == stored.end() ? nlohmann::ordered_json() : nlohmann::ordered_json(it->second)},
                         {"in_use", in_use}, {"state", state}});
         continue;
       }

@@ -33,19 +33,19 @@ int run_sync(const Globals& g, const SyncOptions& o) {
   }
   auto synced = sync_products(s.repo(), s.scan_options(), backlog, products,
                               [&](const Product& p) { return s.db_path(p); }, o.dry_run);
-  nlohmann::json arr = nlohmann::json::array();
+  nlohmann::ordered_json arr = nlohmann::ordered_json::array();
   for (const ProductSync& ps : synced) {
     const Product* p = ps.product;
     const std::string& db = ps.db_path;
     const SyncResult& r = ps.result;
     for (const std::string& w : r.warnings) s.out().warning(w);
-    nlohmann::json seqs = nlohmann::json::array();
+    nlohmann::ordered_json seqs = nlohmann::ordered_json::array();
     if (!g.json)
       std::cout << (o.dry_run ? "would sync " : "synced ") << p->key << " (" << db << ")\n";
     for (const auto& [key, change] : r.changes) {
       if (g.json) {
         seqs.push_back({{"prefix", key.first}, {"type_code", key.second},
-                        {"before", change.before ? nlohmann::json(*change.before) : nlohmann::json()},
+                        {"before", change.before ? nlohmann::ordered_json(*change.before) : nlohmann::ordered_json()},
                         {"after", change.after}});
         continue;
       }

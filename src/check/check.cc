@@ -1,0 +1,125 @@
+#include "check/check.h"
+
+#include <algorithm>
+#include <set>
+
+#include "model/duplicates.h"
+#include "model/uuid7.h"
+
+namespace kg {
+
+namespace {
+
+Claimant to_claimant(const Item& item, const Item* keeper) {
+  Claimant c;
+  c.path = item.path;
+  c.uid = item.uid;
+  c.filename_id = item.filename_id ? item.filename_id->display() : "";
+  c.created = uuid7_time_text(item.uid);
+  c.keeper = &item == keeper;
+  return c;
+}
+
+// The sequence an ID's number comes from, as `Highest` keys it.
+std::optional<SequenceKey> sequence_of(const Item& item, const Backlog& b) {
+  const auto& id = item.claimed_id();
+  if (!id) return std::nullopt;
+  if (id->type != TypeCode::Adr) return SequenceKey{id->prefix, std::string(type_code(id->type))};
+  const Product* p = b.config.product_for_path(item.path);
+  if (!p) return std::nullopt;
+  return SequenceKey{p->prefix, "ADR"};
+}
+
+bool any_uidless(const std::vector<DuplicateGroup>& groups) {
+  for (const auto& g : groups)
+    if (g.introduced && g.kind == DuplicateGroup::Kind::Id)
+      for (const Item* i : g.claimants)
+        if (i->uid.empty()) return true;
+  return false;
+}
+
+// Findings a file or config carried in the baseline already: not news.
+std::set<std::string> known_findings(const Backlog* baseline) {
+  std::set<std::string> out;
+  if (!baseline) return out;
+  for (const Finding& f : baseline->all_findings()) out.insert(f.kind + "\n" + f.path + "\n" + f.message);
+  return out;
+}
+
+}  // namespace
+
+int CheckReport::errors() const {
+  return static_cast<int>(std::count_if(findings.begin(), findings.end(),
+                                        [](const CheckFinding& f) { return f.severity == Severity::Error; }));
+}
+
+int CheckReport::warnings() const { return static_cast<int>(findings.size()) - errors(); }
+
+CheckReport run_check(Backlog& now, const Backlog* baseline, const CheckOptions& options) {
+  CheckReport report;
+  report.items_scanned = now.items.size();
+  report.has_backlog = now.has_backlog() || (baseline && baseline->has_backlog());
+  const std::vector<Item>* base_items = baseline ? &baseline->items : nullptr;
+
+  std::vector<DuplicateGroup> groups = find_duplicates(now.items, base_items);
+  if (baseline && options.renames && any_uidless(groups)) {
+    auto renames = options.renames();
+    for (Item& item : now.items) {
+      auto it = renames.find(item.path);
+      if (it != renames.end()) item.origin_path = it->second;
+    }
+    groups = find_duplicates(now.items, base_items);
+  }
+
+  Highest highest = options.extra_highest;
+  add_highest(now, highest);
+  if (baseline) add_highest(*baseline, highest);
+
+  for (const DuplicateGroup& g : groups) {
+    CheckFinding f;
+    f.introduced = g.introduced;
+    f.severity = g.introduced || options.strict ? Severity::Error : Severity::Warning;
+    const Item* keeper = keeper_of(g);
+    for (const Item* i : g.claimants) f.items.push_back(to_claimant(*i, keeper));
+    if (g.kind == DuplicateGroup::Kind::Uid) {
+      f.kind = "duplicate-uid";
+      f.uid = g.key;
+      const auto& id = g.claimants.front()->claimed_id();
+      if (id) f.id = id->display();
+    } else {
+      f.kind = "duplicate-id";
+      f.id = g.claimants.front()->claimed_id()->display();
+      if (auto seq = sequence_of(*g.claimants.front(), now)) {
+        int64_t& top = highest[*seq];
+        for (size_t k = 1; k < g.claimants.size(); ++k) {
+          ItemId next = *g.claimants.front()->claimed_id();
+          next.number = ++top;
+          f.suggested_ids.push_back(next.display());
+        }
+      }
+    }
+    report.findings.push_back(std::move(f));
+  }
+
+  std::set<std::string> known = known_findings(baseline);
+  for (const Finding& w : now.all_findings()) {
+    if (known.count(w.kind + "\n" + w.path + "\n" + w.message)) continue;
+    CheckFinding f;
+    f.kind = w.kind;
+    f.severity = w.severity;
+    f.introduced = baseline != nullptr;
+    f.line = w.line;
+    f.message = w.message;
+    f.items.push_back(Claimant{w.path, "", "", "", false});
+    report.findings.push_back(std::move(f));
+  }
+
+  std::stable_sort(report.findings.begin(), report.findings.end(),
+                   [](const CheckFinding& a, const CheckFinding& b) {
+                     if (a.severity != b.severity) return a.severity == Severity::Error;
+                     return false;
+                   });
+  return report;
+}
+
+}  // namespace kg

@@ -1,0 +1,86 @@
+#include "check/compare.h"
+
+#include "git/diff.h"
+#include "git/index_view.h"
+#include "git/merge.h"
+#include "git/tree_view.h"
+#include "git/workdir_view.h"
+
+namespace kg {
+
+namespace {
+
+std::optional<Backlog> scan_tree(const Repo& repo, const ScanOptions& scan, const std::optional<Tree>& tree) {
+  if (!tree) return Backlog{};  // the empty tree: a baseline with nothing in it
+  return scan_backlog(TreeView(repo, *tree), scan);
+}
+
+DiffOptions backlog_paths(const Comparison& c) {
+  DiffOptions o;
+  for (const Product& p : c.now.config.products) o.paths.push_back(p.root);
+  if (c.baseline)
+    for (const Product& p : c.baseline->config.products) o.paths.push_back(p.root);
+  return o;
+}
+
+std::map<std::string, std::string> renamed(const std::vector<Change>& changes) {
+  std::map<std::string, std::string> out;
+  for (const Change& ch : changes)
+    if (ch.status == Change::Status::Renamed) out[ch.new_path] = ch.old_path;
+  return out;
+}
+
+}  // namespace
+
+Comparison compare_staged(const Repo& repo, const ScanOptions& scan) {
+  Comparison c;
+  IndexView index(repo);
+  c.now = scan_backlog(index, scan);
+  std::optional<Tree> head = repo.head_tree();
+  c.baseline = scan_tree(repo, scan, head);
+  c.renames = [&repo, head, paths = backlog_paths(c)]() {
+    IndexView idx(repo);
+    return renamed(diff_tree_to_index(repo, head, idx, paths));
+  };
+  return c;
+}
+
+Comparison compare_worktree(const Repo& repo, const ScanOptions& scan) {
+  Comparison c;
+  c.now = scan_backlog(WorkdirView(repo.workdir()), scan);
+  std::optional<Tree> head = repo.head_tree();
+  c.baseline = scan_tree(repo, scan, head);
+  DiffOptions paths = backlog_paths(c);
+  paths.include_untracked = true;
+  c.renames = [&repo, head, paths]() { return renamed(diff_tree_to_workdir(repo, head, paths)); };
+  return c;
+}
+
+Comparison compare_commits(const Repo& repo, const ScanOptions& scan, const std::optional<Commit>& base,
+                           const Commit& head) {
+  Comparison c;
+  Tree head_tree = head.tree();
+  c.now = scan_backlog(TreeView(repo, head_tree), scan);
+  if (!base) return c;
+  Tree base_tree = base->tree();
+  c.baseline = scan_backlog(TreeView(repo, base_tree), scan);
+  c.renames = [&repo, base_tree, head_tree, paths = backlog_paths(c)]() {
+    return renamed(diff_trees(repo, base_tree, head_tree, paths));
+  };
+  return c;
+}
+
+Comparison compare_merge(const Repo& repo, const ScanOptions& scan, const Commit& ours, const Commit& target) {
+  Comparison c;
+  IndexView merged = merge_in_memory(repo, target, ours);
+  c.now = scan_backlog(merged, scan);
+  Tree target_tree = target.tree();
+  c.baseline = scan_backlog(TreeView(repo, target_tree), scan);
+  c.renames = [&repo, ours, target, target_tree, paths = backlog_paths(c)]() {
+    IndexView m = merge_in_memory(repo, target, ours);
+    return renamed(diff_tree_to_index(repo, target_tree, m, paths));
+  };
+  return c;
+}
+
+}  // namespace kg

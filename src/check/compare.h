@@ -1,0 +1,36 @@
+// What a check compares: a new snapshot of the backlog and its baseline, for
+// each mode of `kabsd-guard check` and each hook.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "check/backlog.h"
+#include "git/object.h"
+#include "git/repo.h"
+
+namespace kg {
+
+struct Comparison {
+  Backlog now;
+  std::optional<Backlog> baseline;  // none: everything counts as introduced
+  // New path -> old path for renamed files, computed on demand.
+  std::function<std::map<std::string, std::string>()> renames;
+};
+
+// The index git would use (GIT_INDEX_FILE) against HEAD, or the empty tree
+// when HEAD is unborn. Also what pre-merge-commit sees: the merge result in
+// the index against the HEAD being merged into.
+Comparison compare_staged(const Repo& repo, const ScanOptions& scan);
+// The working-tree files against HEAD.
+Comparison compare_worktree(const Repo& repo, const ScanOptions& scan);
+// Two commits; `base` may be absent (then nothing is a baseline).
+Comparison compare_commits(const Repo& repo, const ScanOptions& scan, const std::optional<Commit>& base,
+                           const Commit& head);
+// Would merging `ours` into `target` introduce a duplicate? The real merge
+// result, computed in memory, against `target`.
+Comparison compare_merge(const Repo& repo, const ScanOptions& scan, const Commit& ours, const Commit& target);
+
+}  // namespace kg

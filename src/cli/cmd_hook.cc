@@ -1,0 +1,232 @@
+// kabsd-guard hook NAME [ARGS]: what each git hook runs (docs/hooks.md).
+// Pre-* hooks refuse (exit 1) and fail closed; post-* hooks never fail the
+// git operation: on trouble they warn and exit 0.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "check/compare.h"
+#include "check/sync.h"
+#include "cli/check_run.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "git/error.h"
+#include "git/merge.h"
+#include "util/strings.h"
+
+namespace kg::cli {
+
+namespace {
+
+struct HookOpts {
+  std::string name;
+  std::vector<std::string> args;
+};
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+bool is_zero_oid(const std::string& s) { return !s.empty() && s.find_first_not_of('0') == std::string::npos; }
+
+std::optional<Commit> try_commit(const Repo& repo, const std::string& rev) {
+  if (rev.empty() || is_zero_oid(rev)) return std::nullopt;
+  try {
+    return repo.resolve_commit(rev);
+  } catch (const GitError&) {
+    return std::nullopt;
+  }
+}
+
+RenderOptions refusing(const std::string& what, const std::string& bypass) {
+  return RenderOptions{true, what, bypass};
+}
+
+int staged(Session& s, const std::string& what) {
+  Comparison c = compare_staged(s.repo(), s.scan_options());
+  return run_comparison(s, c, false, refusing(what, "git " + what), std::cerr, s.out().color_err());
+}
+
+// One ref of a push: the pushed commits against the remote's tip, then would
+// merging them into the remote's branch or default branch add a duplicate?
+int push_one(Session& s, const std::string& remote, const std::string& local_oid,
+             const std::string& remote_ref, const std::string& remote_oid) {
+  const Repo& repo = s.repo();
+  auto local = try_commit(repo, local_oid);
+  if (!local) return kOk;  // a deletion, or nothing we can read
+  std::string branch = remote_ref.rfind("refs/heads/", 0) == 0 ? remote_ref.substr(11) : remote_ref;
+  auto tracking = try_commit(repo, "refs/remotes/" + remote + "/" + branch);
+  auto remote_head = try_commit(repo, "refs/remotes/" + remote + "/HEAD");
+  auto tip = try_commit(repo, remote_oid);
+  std::optional<Commit> base = tip ? tip : tracking ? tracking : remote_head;
+  if (base) {
+    if (auto mb = merge_base(repo, *base, *local)) base = mb;
+  }
+  RenderOptions render = refusing("push", "git push");
+  Comparison c = compare_commits(repo, s.scan_options(), base, *local);
+  int rc = run_comparison(s, c, false, render, std::cerr, s.out().color_err());
+  if (rc != kOk) return rc;
+  std::set<std::string> seen{local->hex()};
+  for (const auto& target : {tip, tracking, remote_head}) {
+    if (!target || !seen.insert(target->hex()).second) continue;
+    Comparison m = compare_merge(repo, s.scan_options(), *local, *target);
+    rc = run_comparison(s, m, false, render, std::cerr, s.out().color_err());
+    if (rc != kOk) return rc;
+  }
+  return kOk;
+}
+
+int pre_push(Session& s, const std::string& remote, std::istream& in) {
+  std::string line;
+  int rc = kOk;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string local_ref, local_oid, remote_ref, remote_oid;
+    if (!(fields >> local_ref >> local_oid >> remote_ref >> remote_oid)) continue;
+    int r = push_one(s, remote, local_oid, remote_ref, remote_oid);
+    if (r != kOk) rc = r;
+  }
+  return rc;
+}
+
+// Sync quietly; say only what was raised.
+void sync_all(Session& s) {
+  const Backlog& b = s.worktree_backlog();
+  std::vector<const Product*> products;
+  for (const Product& p : b.config.products) products.push_back(&p);
+  for (const ProductSync& ps : sync_products(s.repo(), s.scan_options(), b, products,
+                                             [&](const Product& p) { return s.db_path(p); }, false)) {
+    for (const std::string& w : ps.result.warnings) s.out().warning(w);
+    for (const auto& [key, ch] : ps.result.changes)
+      if (ch.before && ch.after > *ch.before)
+        s.out().note("kabsd-guard: sequence " + key.first + "-" + key.second + " raised " +
+                     std::to_string(*ch.before) + " -> " + std::to_string(ch.after));
+  }
+}
+
+// After a merge, rebase or amend: report what the new commits introduced.
+void warn_introduced(Session& s, const std::optional<Commit>& before, const char* what) {
+  auto head = s.repo().head_commit();
+  if (!before || !head) return;
+  Comparison c = compare_commits(s.repo(), s.scan_options(), before, *head);
+  std::ostringstream report;
+  int rc = run_comparison(s, c, false, RenderOptions{true, "", ""}, report, s.out().color_err());
+  if (rc != kOk) {
+    std::cerr << report.str() << "kabsd-guard: the " << what
+              << " brought the duplicate(s) above into this branch; repair with the renumber "
+                 "commands shown (see 'kabsd-guard renumber --help').\n";
+  }
+}
+
+int post_merge(Session& s, bool squash) {
+  sync_all(s);
+  if (!squash) warn_introduced(s, try_commit(s.repo(), "ORIG_HEAD"), "merge");
+  return kOk;
+}
+
+int post_rewrite(Session& s, std::istream& in) {
+  sync_all(s);
+  std::string line, first_new;
+  while (first_new.empty() && std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string old_oid;
+    fields >> old_oid >> first_new;
+  }
+  std::optional<Commit> before;
+  if (auto c = try_commit(s.repo(), first_new + "^")) before = c;
+  else before = try_commit(s.repo(), "ORIG_HEAD");
+  warn_introduced(s, before, "rewrite");
+  return kOk;
+}
+
+// The stage, from what the pre-commit framework sets and git's own state.
+int auto_stage(Session& s) {
+  if (!env("PRE_COMMIT_CHECKOUT_TYPE").empty()) {
+    if (env("PRE_COMMIT_CHECKOUT_TYPE") == "1") sync_all(s);
+    return kOk;
+  }
+  if (!env("PRE_COMMIT_IS_SQUASH_MERGE").empty()) return post_merge(s, env("PRE_COMMIT_IS_SQUASH_MERGE") == "1");
+  if (!env("PRE_COMMIT_REWRITE_COMMAND").empty()) {
+    std::istringstream none;
+    return post_rewrite(s, none);
+  }
+  std::string from = env("PRE_COMMIT_FROM_REF"), to = env("PRE_COMMIT_TO_REF");
+  if (!env("PRE_COMMIT_REMOTE_NAME").empty() && !to.empty()) {
+    std::string branch = env("PRE_COMMIT_REMOTE_BRANCH");
+    return push_one(s, env("PRE_COMMIT_REMOTE_NAME"), to, branch, from);
+  }
+  if (!from.empty() && !to.empty()) {  // `pre-commit run --from-ref A --to-ref B`
+    Comparison c = compare_commits(s.repo(), s.scan_options(), try_commit(s.repo(), from),
+                                   s.repo().resolve_commit(to));
+    return run_comparison(s, c, false, refusing("push", "git push"), std::cerr, s.out().color_err());
+  }
+  bool merging = std::filesystem::exists(s.repo().git_dir() + "/MERGE_HEAD");
+  return staged(s, merging ? "merge" : "commit");
+}
+
+bool is_pre(const std::string& name) {
+  return name.rfind("pre-", 0) == 0 || (name == "auto" && env("PRE_COMMIT_CHECKOUT_TYPE").empty() &&
+                                        env("PRE_COMMIT_IS_SQUASH_MERGE").empty() &&
+                                        env("PRE_COMMIT_REWRITE_COMMAND").empty());
+}
+
+int dispatch(Session& s, const HookOpts& o) {
+  const auto& a = o.args;
+  auto arg = [&](size_t i) { return i < a.size() ? a[i] : std::string(); };
+  if (o.name == "pre-commit") return staged(s, "commit");
+  if (o.name == "pre-merge-commit") return staged(s, "merge");
+  if (o.name == "pre-push") return pre_push(s, arg(0), std::cin);
+  if (o.name == "post-merge") return post_merge(s, arg(0) == "1");
+  if (o.name == "post-checkout") {
+    if (arg(2) == "1") sync_all(s);
+    return kOk;
+  }
+  if (o.name == "post-rewrite") return post_rewrite(s, std::cin);
+  if (o.name == "auto") return auto_stage(s);
+  throw UsageError("unknown hook '" + o.name +
+                   "'; known: pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout, "
+                   "post-rewrite, auto");
+}
+
+int run_hook(const Globals& g, const HookOpts& o) {
+  if (env("KABSD_GUARD_SKIP") == "1") return kOk;
+  bool pre = is_pre(o.name);
+  try {
+    Session s(g);
+    int rc = dispatch(s, o);
+    return pre ? rc : kOk;
+  } catch (const UsageError&) {
+    if (pre) throw;
+  } catch (const std::exception& e) {
+    Output out(g);
+    if (!pre) {
+      out.warning(std::string("the ") + o.name + " hook could not finish: " + e.what());
+      return kOk;
+    }
+    out.error(std::string("the ") + o.name + " hook could not run: " + e.what());
+    out.note("To skip the guard once: KABSD_GUARD_SKIP=1 git ...  or  git ... --no-verify");
+    return kEnvironment;
+  }
+  return kOk;
+}
+
+}  // namespace
+
+Action add_hook(CLI::App& app) {
+  auto o = std::make_shared<HookOpts>();
+  CLI::App* sub = app.add_subcommand("hook", "Run as the git hook NAME (called by the installed hook scripts)");
+  sub->add_option("name", o->name, "pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout, post-rewrite, or auto")
+      ->required();
+  sub->add_option("args", o->args, "The arguments git passes to the hook");
+  sub->footer(R"(Pre-* hooks refuse a change that introduces a duplicate ID (exit 1) and fail
+closed on trouble; post-* hooks sync the sequences, report, and always exit 0.
+'auto' works out the stage from git's state and the variables the pre-commit
+framework sets. KABSD_GUARD_SKIP=1 skips every hook.
+)");
+  return [o](const Globals& g) { return run_hook(g, *o); };
+}
+
+}  // namespace kg::cli

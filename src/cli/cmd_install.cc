@@ -1,0 +1,266 @@
+// kabsd-guard install / uninstall: the git hooks (docs/hooks.md), then a sync
+// and a one-screen report of the backlog.
+#include <git2.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "check/hook_install.h"
+#include "check/sources.h"
+#include "check/sync.h"
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/session.h"
+#include "model/duplicates.h"
+#include "store/reservation.h"
+#include "store/sqlite.h"
+#include "util/paths.h"
+
+namespace kg::cli {
+
+namespace {
+
+using nlohmann::json;
+
+struct InstallOptions {
+  bool no_sync = false;
+};
+
+struct DirResult {
+  HooksDir dir;
+  std::vector<HookOutcome> hooks;
+};
+
+bool any_failed(const std::vector<DirResult>& dirs) {
+  for (const DirResult& d : dirs)
+    for (const HookOutcome& h : d.hooks)
+      if (h.action == HookAction::Failed) return true;
+  return false;
+}
+
+json hooks_json(const std::vector<DirResult>& dirs) {
+  json arr = json::array();
+  for (const DirResult& d : dirs) {
+    json hooks = json::array();
+    for (const HookOutcome& h : d.hooks) {
+      json o = {{"name", h.name}, {"path", h.path}, {"action", std::string(to_string(h.action))}};
+      o["chained"] = h.chained.empty() ? json() : json(h.chained);
+      if (!h.detail.empty()) o["detail"] = h.detail;
+      hooks.push_back(o);
+    }
+    arr.push_back({{"dir", d.dir.path}, {"source", d.dir.source}, {"hooks", hooks}});
+  }
+  return arr;
+}
+
+void print_hooks(const Output& out, const std::vector<DirResult>& dirs) {
+  for (const DirResult& d : dirs) {
+    std::cout << "hooks: " << d.dir.path
+              << (d.dir.source == "default" ? "" : " (core.hooksPath)") << "\n";
+    for (const HookOutcome& h : d.hooks) {
+      std::string action(to_string(h.action));
+      const char* sgr = h.action == HookAction::Failed ? "1;31"
+                        : h.action == HookAction::Unchanged || h.action == HookAction::NotInstalled
+                            ? "2"
+                            : "32";
+      std::cout << "  " << std::left << std::setw(18) << h.name << out.paint(action, sgr);
+      if (h.action == HookAction::Chained)
+        std::cout << "  (the existing hook runs first, kept as " << path_basename(h.chained) << ")";
+      else if (h.action == HookAction::Restored)
+        std::cout << "  (the earlier hook is back)";
+      if (!h.detail.empty() && h.action != HookAction::Failed) std::cout << "  (" << h.detail << ")";
+      std::cout << "\n";
+      if (h.action == HookAction::Failed) out.error(h.name + ": " + h.detail);
+    }
+  }
+}
+
+// Notes about where the hooks went: a hooks folder tracked in the working
+// tree, or a pre-commit config that runs kabsd-guard too.
+std::vector<std::string> placement_notes(const Repo& repo, const std::vector<DirResult>& dirs) {
+  std::vector<std::string> notes;
+  if (repo.is_bare()) return notes;
+  const std::string top = repo.workdir();
+  for (const DirResult& d : dirs) {
+    if (!path_within(d.dir.path, top)) continue;
+    IndexPtr index = repo.index();
+    std::string rel(path_relative(d.dir.path, top));
+    for (const HookOutcome& h : d.hooks) {
+      std::string file = path_join(rel, h.name);
+      if (index && git_index_get_bypath(index.get(), file.c_str(), 0)) {
+        notes.push_back("the hooks folder " + rel + " is tracked by git: install changed " + file +
+                        " in the working tree; commit the change or see docs/hooks.md");
+        break;
+      }
+    }
+  }
+  std::ifstream cfg(path_join(top, ".pre-commit-config.yaml"), std::ios::binary);
+  std::ostringstream text;
+  text << cfg.rdbuf();
+  if (cfg && text.str().find("kabsd-guard") != std::string::npos)
+    notes.push_back(".pre-commit-config.yaml runs kabsd-guard as well: with both, every check runs "
+                    "twice; keep one of them (docs/hooks.md)");
+  return notes;
+}
+
+struct Dup {
+  std::string kind, id, keep;
+  std::vector<std::string> renumber;
+};
+
+std::vector<Dup> duplicates_of(const Backlog& backlog) {
+  std::vector<Dup> out;
+  for (const DuplicateGroup& g : find_duplicates(backlog.items, nullptr)) {
+    if (g.claimants.empty()) continue;
+    Dup d;
+    d.kind = g.kind == DuplicateGroup::Kind::Id ? "duplicate-id" : "duplicate-uid";
+    const Item* first = g.claimants.front();
+    d.id = g.kind == DuplicateGroup::Kind::Id && first->claimed_id() ? first->claimed_id()->display() : g.key;
+    const Item* keeper = keeper_of(g);
+    if (keeper) d.keep = keeper->path;
+    for (const Item* c : g.claimants)
+      if (c != keeper) d.renumber.push_back(c->path);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+int run_install(const Globals& g, const InstallOptions& o) {
+  const std::string binary = own_binary_path();  // before -C changes directory
+  Session s(g);
+  const Repo& repo = s.repo();
+  std::vector<DirResult> dirs;
+  for (const HooksDir& d : hooks_dirs(repo)) dirs.push_back({d, install_hooks(d.path, binary)});
+  int rc = any_failed(dirs) ? kEnvironment : kOk;
+  std::vector<std::string> warnings = placement_notes(repo, dirs);
+
+  const Backlog& backlog = s.worktree_backlog();
+  std::vector<const Product*> products;
+  for (const Product& p : backlog.config.products) products.push_back(&p);
+  bool synced = false;
+  if (!o.no_sync && !products.empty()) {
+    if (repo.is_bare() && g.db.empty()) {
+      warnings.push_back("a bare repository has no working tree for the sequence database: sync skipped");
+    } else {
+      try {
+        auto results = sync_products(repo, s.scan_options(), backlog, products,
+                                     [&](const Product& p) { return s.db_path(p); }, false);
+        for (const ProductSync& r : results)
+          for (const std::string& w : r.result.warnings) warnings.push_back(w);
+        synced = true;
+      } catch (const StoreError& e) {
+        warnings.push_back(std::string("sync failed: ") + e.what());
+        rc = kEnvironment;
+      }
+    }
+  }
+
+  json jproducts = json::array();
+  std::ostringstream text;
+  Highest highest;
+  if (!products.empty()) highest = highest_everywhere(repo, s.scan_options());
+  for (const Product* p : products) {
+    json seqs = json::array();
+    std::string db;
+    std::map<SequenceKey, int64_t> stored;
+    if (!repo.is_bare() || !g.db.empty()) {
+      db = s.db_path(*p);
+      try {
+        stored = read_stored(db);
+      } catch (const StoreError& e) {
+        warnings.push_back(std::string("cannot read ") + db + ": " + e.what());
+      }
+    }
+    text << "product " << p->key << "  prefix " << p->prefix << "  root " << p->root << "\n";
+    Highest rows = product_sequences(*p, backlog, highest);
+    for (const auto& [key, v] : stored) rows.try_emplace(key, 0);
+    bool any = false;
+    for (const auto& [key, in_use] : rows) {
+      auto it = stored.find(key);
+      if (it == stored.end() && in_use == 0) continue;
+      json jstored = it == stored.end() ? json() : json(it->second);
+      seqs.push_back({{"prefix", key.first}, {"type_code", key.second}, {"stored", jstored}, {"in_use", in_use}});
+      text << "  " << std::left << std::setw(10) << key.first << std::setw(5) << key.second << std::right
+           << " stored " << std::setw(6) << (it == stored.end() ? std::string("-") : std::to_string(it->second))
+           << "  in use " << std::setw(6) << in_use << "\n";
+      any = true;
+    }
+    if (!any) text << "  no IDs in use yet\n";
+    jproducts.push_back({{"key", p->key}, {"prefix", p->prefix}, {"root", p->root},
+                         {"db", db.empty() ? json() : json(db)}, {"sequences", seqs}});
+  }
+
+  std::vector<Dup> dups = duplicates_of(backlog);
+  if (g.json) {
+    json jd = json::array();
+    for (const Dup& d : dups) {
+      json hints = json::array();
+      for (const std::string& p : d.renumber) hints.push_back("kabsd-guard renumber " + p);
+      jd.push_back({{"kind", d.kind}, {"id", d.id}, {"keep", d.keep}, {"renumber", d.renumber}, {"hints", hints}});
+    }
+    json out = {{"hooks", hooks_json(dirs)}, {"backlog", backlog.has_backlog()}, {"synced", synced},
+                {"products", jproducts}, {"duplicates", jd}, {"warnings", warnings}};
+    std::cout << out.dump(2) << "\n";
+    return rc;
+  }
+  print_hooks(s.out(), dirs);
+  if (!backlog.has_backlog()) {
+    std::cout << "backlog: no backlog yet (no .kano/backlog_config.toml, no _kano/backlog); "
+                 "the hooks guard it once there is one\n";
+  } else {
+    std::cout << (synced ? "sequences synced:\n" : o.no_sync ? "sequences (not synced: --no-sync):\n"
+                                                                 : "sequences (not synced):\n")
+              << text.str();
+    if (dups.empty()) std::cout << "duplicates: none\n";
+  }
+  for (const Dup& d : dups) {
+    std::cout << s.out().paint("warning:", "1;33") << " " << (d.kind == "duplicate-id" ? "duplicate ID " : "duplicate uid ")
+              << d.id << ": keep " << d.keep << "\n";
+    for (const std::string& p : d.renumber) std::cout << "  kabsd-guard renumber " << p << "\n";
+  }
+  for (const std::string& w : warnings) s.out().warning(w);
+  return rc;
+}
+
+int run_uninstall(const Globals& g) {
+  Session s(g);
+  std::vector<DirResult> dirs;
+  for (const HooksDir& d : hooks_dirs(s.repo())) dirs.push_back({d, uninstall_hooks(d.path)});
+  if (g.json) std::cout << json{{"hooks", hooks_json(dirs)}}.dump(2) << "\n";
+  else print_hooks(s.out(), dirs);
+  return any_failed(dirs) ? kEnvironment : kOk;
+}
+
+}  // namespace
+
+Action add_install(CLI::App& app) {
+  auto o = std::make_shared<InstallOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "install", "Install the git hooks, sync the sequences and report on the backlog");
+  sub->add_flag("--no-sync", o->no_sync, "Install the hooks only; do not sync the sequences");
+  sub->footer(R"(Writes pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout and
+post-rewrite into the folder git runs hooks from (core.hooksPath, else the
+common git dir's hooks/, shared by every worktree). An existing hook is never
+overwritten: it is kept as <hook>.kabsd-guard-chained and runs first. Running
+install again changes nothing; 'kabsd-guard uninstall' restores what was there.
+
+Examples:
+  kabsd-guard install
+  kabsd-guard -C path/to/repo install --json
+)");
+  return [o](const Globals& g) { return run_install(g, *o); };
+}
+
+Action add_uninstall(CLI::App& app) {
+  app.add_subcommand("uninstall", "Remove the git hooks that install added; restore chained hooks")
+      ->footer(R"(Removes only kabsd-guard's hooks and puts every hook that install chained
+back in its place, byte for byte. The sequence databases are left alone.
+)");
+  return [](const Globals& g) { return run_uninstall(g); };
+}
+
+}  // namespace kg::cli
