@@ -129,3 +129,13 @@ test_must_fail() {
   if "$@"; then echo "expected failure: $*" >&2; return 1; fi
   return 0
 }
+
+# install_guard REPO: the real hooks, installed the way a user does.
+install_guard() {
+  kabsd-guard -C "$1" install >/dev/null
+}
+
+# claimant REPO ID UID SLUG: write (not stage) one more file claiming ID.
+claimant() {
+  write_item "$1/$(item_path "$2" "$4")" "$2" "$3"
+}
