@@ -50,6 +50,14 @@ int staged(Session& s, const std::string& what) {
   return run_comparison(s, c, false, refusing(what, "git " + what), std::cerr, s.out().color_err());
 }
 
+// The remote's default branch as this clone knows it: REMOTE/HEAD (set by
+// clone), else REMOTE/main, else REMOTE/master.
+std::optional<Commit> default_branch(const Repo& repo, const std::string& remote) {
+  for (const char* name : {"HEAD", "main", "master"})
+    if (auto c = try_commit(repo, "refs/remotes/" + remote + "/" + name)) return c;
+  return std::nullopt;
+}
+
 // One ref of a push: the pushed commits against the remote's tip, then would
 // merging them into the remote's branch or default branch add a duplicate?
 int push_one(Session& s, const std::string& remote, const std::string& local_oid,
@@ -59,7 +67,7 @@ int push_one(Session& s, const std::string& remote, const std::string& local_oid
   if (!local) return kOk;  // a deletion, or nothing we can read
   std::string branch = remote_ref.rfind("refs/heads/", 0) == 0 ? remote_ref.substr(11) : remote_ref;
   auto tracking = try_commit(repo, "refs/remotes/" + remote + "/" + branch);
-  auto remote_head = try_commit(repo, "refs/remotes/" + remote + "/HEAD");
+  auto remote_head = default_branch(repo, remote);
   auto tip = try_commit(repo, remote_oid);
   std::optional<Commit> base = tip ? tip : tracking ? tracking : remote_head;
   if (base) {
