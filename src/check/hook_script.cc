@@ -61,7 +61,7 @@ if [ -z "$bin" ]; then
     echo "kabsd-guard: the $hook hook cannot run: kabsd-guard is not on PATH${fallback:+ and $fallback is gone}." >&2
     echo "kabsd-guard: install it (docs/hooks.md), or bypass this once with" >&2
     echo "kabsd-guard:   KABSD_GUARD_SKIP=1 git ...   or   @NOVERIFY@" >&2
-    echo "kabsd-guard: 'kabsd-guard uninstall' or deleting $0 removes the hook." >&2
+    echo "kabsd-guard: 'kabsd-guard uninstall' removes the hooks." >&2
     exit 1
   fi
   echo "kabsd-guard: warning: kabsd-guard is not on PATH: the $hook hook did not run" >&2
