@@ -13,9 +13,15 @@ namespace {
 constexpr auto kBusyTimeout = std::chrono::seconds(60);
 
 std::string describe(std::string_view path, std::string_view what, std::string_view message, int rc) {
+  constexpr size_t kMaxWhat = 40;  // enough SQL to recognise the statement
   std::string out(path);
   out += ": ";
-  out += what;
+  if (what.size() > kMaxWhat) {
+    out += what.substr(0, kMaxWhat);
+    out += "...";
+  } else {
+    out += what;
+  }
   out += ": ";
   out += message;
   out += " (sqlite error ";
