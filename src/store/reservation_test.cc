@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
 
 #include "store/journal.h"
@@ -155,6 +158,40 @@ TEST(ReservationBasics, OtherSequencesAreIndependent) {
   r.prefix = "OTHER";
   r.type_code = "TSK";
   EXPECT_EQ(reserve(r).first, 1);
+}
+
+// Another process holds the database's write lock for a while (the Python
+// tool in a long transaction): reserve waits instead of reporting "database
+// is locked".
+TEST(ReservationBasics, WaitsForAHeldLock) {
+  TempDir tmp;
+  ReserveRequest r = request_in(tmp);
+  reserve(r);
+  for (const std::string& path : {r.db_path, journal_path(r.journal_dir)}) {
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::alarm(60);
+      Database db(path, Database::Mode::ReadWriteCreate);
+      db.exec("BEGIN IMMEDIATE");
+      (void)!::write(ready[1], "x", 1);
+      ::usleep(1500 * 1000);
+      db.exec("COMMIT");
+      ::_exit(0);
+    }
+    char c;
+    ASSERT_EQ(::read(ready[0], &c, 1), 1);
+    auto start = std::chrono::steady_clock::now();
+    ReserveResult got = reserve(r);
+    auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_TRUE(got.warnings.empty());
+    EXPECT_GE(waited, std::chrono::milliseconds(1000)) << path;
+    EXPECT_EQ(store_test::wait_exit_code(pid), 0);
+    ::close(ready[0]);
+    ::close(ready[1]);
+  }
+  EXPECT_EQ(reserve(r).first, 4);
 }
 
 }  // namespace
