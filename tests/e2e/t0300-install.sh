@@ -196,6 +196,20 @@ test_expect_success 'a taken chained slot: that hook fails with exit 3, the othe
   grep -q kabsd-guard-managed-hook taken/.git/hooks/pre-push
 '
 
+test_expect_success 'hooks of managers that dispatch on the file name (husky) are not chained' '
+  git init -q husky && mkdir -p husky/.husky/_ &&
+  printf "#!/usr/bin/env sh\nn=\$(basename \"\$0\")\n" >husky/.husky/_/h &&
+  printf "#!/usr/bin/env sh\n. \"\$(dirname \"\$0\")/h\"\n" >husky/.husky/_/pre-commit &&
+  chmod 755 husky/.husky/_/h husky/.husky/_/pre-commit &&
+  git -C husky config core.hooksPath .husky/_ &&
+  snapshot husky/.husky/_ >before &&
+  kabsd-guard -C husky install >out 2>err; test $? = 3 &&
+  grep "pre-commit .*failed" out && grep "belongs to husky" err &&
+  grep "kabsd-guard hook pre-commit" err &&
+  kabsd-guard -C husky uninstall >/dev/null &&
+  snapshot husky/.husky/_ >after && test_cmp_files before after
+'
+
 test_expect_success 'core.hooksPath, relative: one folder per worktree, hooks run in each' '
   new_repo rel && with_items rel &&
   git -C rel worktree add -q ../rel-wt -b wt &&
