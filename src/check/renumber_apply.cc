@@ -226,6 +226,10 @@ void apply(RenumberPlan& plan, const Repo& repo, const std::string& workdir, con
       edit.write();
       for (RenumberMove& m : plan.moves) m.staged = m.tracked;
     }
+    // Lines stay where they were (the id on its line, the worklog appended).
+    for (RenumberRef& r : plan.references)
+      for (const RenumberMove& m : plan.moves)
+        if (r.path == m.from) r.path = m.to;
   } catch (const std::exception& e) {
     for (RenumberMove& m : plan.moves) m.staged = false;
     std::string cause = e.what();
