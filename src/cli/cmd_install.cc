@@ -184,6 +184,7 @@ int run_install(const Globals& g, const InstallOptions& o) {
       if (it == stored.end() && in_use == 0) continue;
       json jstored = it == stored.end() ? json() : json(it->second);
       seqs.push_back({{"prefix", key.first}, {"type_code", key.second}, {"stored", jstored}, {"in_use", in_use}});
+      if (in_use == 0 && (it == stored.end() || it->second == 0)) continue;  // unused: one screen
       text << "  " << std::left << std::setw(10) << key.first << std::setw(5) << key.second << std::right
            << " stored " << std::setw(6) << (it == stored.end() ? std::string("-") : std::to_string(it->second))
            << "  in use " << std::setw(6) << in_use << "\n";

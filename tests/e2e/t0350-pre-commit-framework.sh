@@ -194,4 +194,22 @@ test_expect_success 'pre-commit install again on top: no loop, both run once; un
   ! grep "bug:" out && test "$(grep -c framework-ran f/.git/framework.log)" = 5
 '
 
+# prek (a pre-commit re-implementation with the 4.x stage names) reads the
+# same files; checked when it is on PATH (npm: @j178/prek), skipped otherwise.
+if command -v prek >/dev/null; then
+  export PREK_HOME="$TRASH/prek-home"
+  test_expect_success 'prek: the same manifest, no warning, a duplicate refused, post-checkout syncs' '
+    pc_repo p url &&
+    (cd p && prek install) >out 2>&1 && no_warnings out &&
+    add_item p DEMO-TSK-0005 $(uid_n 1) first && git -C p commit -qm first >out 2>&1 &&
+    no_warnings out &&
+    add_item p DEMO-TSK-0005 $(uid_n 2) second &&
+    test_must_fail git -C p commit -qm dup >out 2>&1 && grep "DEMO-TSK-0005" out && no_warnings out &&
+    git -C p reset -q && rm p/$(item_path DEMO-TSK-0005 second) &&
+    git clone -q p p-other && add_item p-other DEMO-TSK-0040 $(uid_n 3) hi &&
+    git -C p-other commit -qm hi --no-verify && git -C p fetch -q ../p-other main:side &&
+    git -C p checkout -q side && kabsd-guard -C p status --check
+  '
+fi
+
 test_done
