@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "check/renumber.h"
 #include "git/handles.h"
@@ -30,8 +31,12 @@ const Item* find_item(const Backlog& b, const std::string& path) {
 
 std::string unparseable_reason(const Item& item) {
   for (const Finding& f : item.findings)
-    if (f.kind == "unparseable-frontmatter")
-      return f.message + (f.line > 0 ? " (line " + std::to_string(f.line) + ")" : "");
+    if (f.kind == "unparseable-frontmatter") {
+      std::string msg = f.message;
+      const std::string lead = "cannot read the frontmatter: ";
+      if (msg.rfind(lead, 0) == 0) msg.erase(0, lead.size());
+      return msg + (f.line > 0 ? " (line " + std::to_string(f.line) + ")" : "");
+    }
   return "cannot read the frontmatter";
 }
 
@@ -70,11 +75,8 @@ void add_group(RenumberPlan& plan, const DuplicateGroup& g) {
 }
 
 void sort_moves(RenumberPlan& plan) {
-  std::stable_sort(plan.moves.begin(), plan.moves.end(), [](const RenumberMove& a, const RenumberMove& b) {
-    std::string ka = claim_key_of(a.old_id, a.product_root), kb = claim_key_of(b.old_id, b.product_root);
-    if (a.old_id.display() != b.old_id.display()) return a.old_id < b.old_id;
-    if (ka != kb) return ka < kb;
-    return a.from < b.from;
+  std::sort(plan.moves.begin(), plan.moves.end(), [](const RenumberMove& a, const RenumberMove& b) {
+    return std::tie(a.old_id, a.product_root, a.from) < std::tie(b.old_id, b.product_root, b.from);
   });
   std::sort(plan.claimants.begin(), plan.claimants.end());
 }

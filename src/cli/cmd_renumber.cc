@@ -68,7 +68,7 @@ void print_human(const Session& s, const RenumberPlan& plan, bool dry_run, bool 
     std::string head = m.kind == RenumberMove::Kind::Renumber
                            ? m.old_id.display() + " -> " + out.paint(m.new_id->display(), "1") +
                                  (m.provisional ? " (provisional)" : "")
-                           : "rename to match its id " + m.new_id->display();
+                           : m.old_id.display() + " -> " + m.new_id->display() + " (file name only: the id stays)";
     std::cout << (dry_run ? "would " : "") << kind_name(m.kind) << " " << head << "\n"
               << "  " << m.from << "\n  -> " << m.to << "\n";
     if (!m.other_path.empty())
