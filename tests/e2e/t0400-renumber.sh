@@ -14,15 +14,18 @@ big_item() {
 }
 
 # state REPO: every path and checksum of the working tree (database
-# included), .git/index and the clone journal.
+# included), .git/index and the clone journal. (Other files kabsd-guard
+# keeps in .git/kabsd-guard, such as a scan cache, are not compared.)
 state() {
   (cd "$1" && find . -path ./.git -prune -o -print | LC_ALL=C sort &&
    find . -path ./.git -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum &&
    sha256sum .git/index &&
-   if [ -d .git/kabsd-guard ]; then ls .git/kabsd-guard && sha256sum .git/kabsd-guard/*; fi)
+   for j in .git/kabsd-guard/journal.sqlite3 .git/kabsd-guard/journal.sqlite3-wal; do
+     if [ -e "$j" ]; then sha256sum "$j"; else echo "no $j"; fi
+   done)
 }
 # files REPO: the same without the database and the journal.
-files() { state "$1" | grep -v -e kabsd-guard -e "\.kano/cache"; }
+files() { state "$1" | grep -v -e journal.sqlite3 -e "\.kano/cache"; }
 
 # expect_code N COMMAND...: COMMAND exits with N.
 expect_code() {
