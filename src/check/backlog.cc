@@ -26,32 +26,85 @@ std::vector<std::string> walk_up(std::string_view start) {
   return dirs;
 }
 
-void read_items(const View& view, const Config& config, Backlog& out) {
+std::string oid_bytes(const git_oid& oid) {
+  return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
+}
+
+bool has_oid(const FileEntry& e) { return !git_oid_is_zero(&e.oid); }
+
+// What the file says: from the cache by blob id when it can, else read and
+// parsed (and remembered).
+FileFacts facts_for(const View& view, const FileEntry& e, FactsCache* cache) {
+  if (cache && has_oid(e)) {
+    if (auto f = cache->blob(oid_bytes(e.oid))) return *f;
+  }
+  FileFacts f = facts_of(view.read_prefix(e, kMaxRead));
+  if (cache && has_oid(e)) cache->put_blob(oid_bytes(e.oid), f);
+  return f;
+}
+
+class ItemReader {
+ public:
+  ItemReader(const View& view, FactsCache* cache, Backlog& out) : view_(view), cache_(cache), out_(out) {}
+
+  // Every item below `root`/`sub`, from the tree cache when the folder is a
+  // git tree whose result is known.
+  void read_folder(const std::string& root, std::string_view sub) {
+    std::string dir = path_join(root, sub);
+    std::optional<git_oid> tree = cache_ ? view_.tree_id(dir) : std::nullopt;
+    if (tree) {
+      if (auto entries = cache_->tree(oid_bytes(*tree))) {
+        for (const CachedEntry& e : *entries) add(path_join(dir, e.rel), root, e.symlink, e.facts);
+        return;
+      }
+    }
+    std::vector<CachedEntry> listed;
+    view_.walk(dir, is_excluded_dir, [&](const FileEntry& e) {
+      if (classify(path_relative(e.path, root)) == Entry::None) return;
+      CachedEntry c;
+      c.rel = std::string(path_relative(e.path, dir));
+      c.symlink = e.symlink;
+      if (!e.symlink) {
+        try {
+          c.facts = facts_for(view_, e, cache_);
+        } catch (const std::exception& ex) {
+          out_.findings.push_back({"unreadable", Severity::Warning, e.path, 0,
+                                   std::string("cannot read: ") + ex.what()});
+          tree.reset();  // an incomplete listing is not cached
+          return;
+        }
+      }
+      if (has_oid(e)) c.oid = oid_bytes(e.oid);
+      add(e.path, root, c.symlink, c.facts);
+      if (tree) listed.push_back(std::move(c));
+    });
+    if (tree) cache_->put_tree(oid_bytes(*tree), listed);
+  }
+
+ private:
+  void add(const std::string& path, const std::string& root, bool symlink, const FileFacts& facts) {
+    if (!seen_.insert(path).second) return;
+    if (symlink) {
+      out_.findings.push_back({"symlink", Severity::Warning, path, 0,
+                               "is a symbolic link; not read (items must be regular files)"});
+      return;
+    }
+    Entry kind = classify(path_relative(path, root));
+    out_.items.push_back(make_item(path, root, kind == Entry::Adr, facts));
+  }
+
+  const View& view_;
+  FactsCache* cache_;
+  Backlog& out_;
+  std::set<std::string> seen_;
+};
+
+void read_items(const View& view, const Config& config, FactsCache* cache, Backlog& out) {
   std::set<std::string> roots;
   for (const Product& p : config.products) roots.insert(p.root);
-  std::set<std::string> seen;
-  for (const std::string& root : roots) {
-    for (std::string_view sub : {"items", "decisions"}) {
-      view.walk(path_join(root, sub), is_excluded_dir, [&](const FileEntry& e) {
-        Entry kind = classify(path_relative(e.path, root));
-        if (kind == Entry::None || !seen.insert(e.path).second) return;
-        if (e.symlink) {
-          out.findings.push_back({"symlink", Severity::Warning, e.path, 0,
-                                  "is a symbolic link; not read (items must be regular files)"});
-          return;
-        }
-        std::string content;
-        try {
-          content = view.read_prefix(e, kMaxRead);
-        } catch (const std::exception& ex) {
-          out.findings.push_back({"unreadable", Severity::Warning, e.path, 0,
-                                  std::string("cannot read: ") + ex.what()});
-          return;
-        }
-        out.items.push_back(read_item(e.path, root, kind == Entry::Adr, content));
-      });
-    }
-  }
+  ItemReader reader(view, cache, out);
+  for (const std::string& root : roots)
+    for (std::string_view sub : {"items", "decisions"}) reader.read_folder(root, sub);
   std::sort(out.items.begin(), out.items.end(),
             [](const Item& a, const Item& b) { return a.path < b.path; });
 }
@@ -86,7 +139,7 @@ Backlog scan_backlog(const View& view, const ScanOptions& options) {
   std::string legacy = path_join(out.config.base, kLegacyRoot);
   bool legacy_root = view.is_dir(path_join(legacy, "items")) || view.is_dir(path_join(legacy, "decisions"));
   add_discovered_products(out.config, product_dirs, legacy_root);
-  read_items(view, out.config, out);
+  read_items(view, out.config, options.cache, out);
   resolve_prefixes(out.config, out.items);
   return out;
 }

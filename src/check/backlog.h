@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "git/view.h"
+#include "store/facts_cache.h"
 #include "model/config.h"
 #include "model/item.h"
 
@@ -22,6 +23,8 @@ struct ScanOptions {
   std::optional<std::string> config_text;
   std::string config_path;
   std::string config_base;
+  // Parsed results by object id; null: read and parse everything.
+  FactsCache* cache = nullptr;
 };
 
 struct Backlog {

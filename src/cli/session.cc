@@ -45,7 +45,8 @@ std::optional<std::string> inside(const fs::path& path, const std::string& root)
 }  // namespace
 
 Session::Session(const Globals& globals)
-    : globals_(globals), out_(globals), repo_(open_repo(globals)) {
+    : globals_(globals), out_(globals), repo_(open_repo(globals)), cache_(FactsCache::open(repo_.common_dir())) {
+  scan_.cache = cache_.get();
   if (!repo_.is_bare()) scan_.start_dir = inside(fs::current_path(), repo_.workdir()).value_or("");
   if (!globals_.config.empty()) {
     std::ifstream in(globals_.config, std::ios::binary);

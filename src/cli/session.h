@@ -2,6 +2,7 @@
 // user stands in it, and how to find the config and the database.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "check/backlog.h"
@@ -35,6 +36,7 @@ class Session {
   Globals globals_;
   Output out_;
   Repo repo_;
+  std::unique_ptr<FactsCache> cache_;  // before scan_, which points to it
   ScanOptions scan_;
   std::optional<Backlog> backlog_;
 };

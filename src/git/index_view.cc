@@ -68,7 +68,7 @@ FileEntry IndexView::to_file(const git_index_entry& e) const {
   file.path = e.path;
   file.oid = e.id;
   file.symlink = (e.mode & 0170000u) == 0120000u;
-  file.size = blob_size(odb_.get(), e.id);
+  file.size = e.file_size;  // as git recorded it; 0 when unknown
   file.stage = git_index_entry_stage(&e);
   return file;
 }
@@ -136,6 +136,11 @@ std::string IndexView::read(const FileEntry& entry) const {
 }
 
 std::string IndexView::read_prefix(const FileEntry& entry, size_t max_bytes) const {
+  if (entry.size > 0 && entry.size <= max_bytes) {  // small: one read, no stream attempt
+    std::string all = read_blob(repo_->raw(), entry.oid);
+    if (all.size() > max_bytes) all.resize(max_bytes);
+    return all;
+  }
   return read_blob_prefix(repo_->raw(), odb_.get(), entry.oid, max_bytes);
 }
 

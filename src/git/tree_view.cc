@@ -61,7 +61,6 @@ void TreeView::walk_tree(git_tree* tree, const std::string& prefix, const SkipDi
         file.path = path;
         file.oid = *git_tree_entry_id(entry);
         file.symlink = mode == GIT_FILEMODE_LINK;
-        file.size = blob_size(odb_.get(), file.oid);
         visit(file);
         break;
       }
@@ -114,7 +113,16 @@ std::string TreeView::read(const FileEntry& entry) const {
 }
 
 std::string TreeView::read_prefix(const FileEntry& entry, size_t max_bytes) const {
-  return read_blob_prefix(repo_->raw(), odb_.get(), entry.oid, max_bytes);
+  // Tree blobs are mostly packed, which libgit2 cannot stream: read whole.
+  std::string all = read_blob(repo_->raw(), entry.oid);
+  if (all.size() > max_bytes) all.resize(max_bytes);
+  return all;
+}
+
+std::optional<git_oid> TreeView::tree_id(std::string_view dir) const {
+  TreePtr t = subtree(dir);
+  if (!t) return std::nullopt;
+  return *git_tree_id(t.get());
 }
 
 }  // namespace kg

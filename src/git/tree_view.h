@@ -25,6 +25,7 @@ class TreeView : public View {
   std::optional<std::string> read(std::string_view path) const override;
   std::string read(const FileEntry& entry) const override;
   std::string read_prefix(const FileEntry& entry, size_t max_bytes) const override;
+  std::optional<git_oid> tree_id(std::string_view dir) const override;
 
  private:
   TreeEntryPtr entry_at(std::string_view path) const;  // null when missing

@@ -19,7 +19,7 @@ struct FileEntry {
   std::string path;  // repository-relative, '/'-separated
   git_oid oid{};     // blob id; zero for a working directory
   bool symlink = false;
-  uint64_t size = 0;  // bytes of the blob or file (of the target for a symlink)
+  uint64_t size = 0;  // bytes of the blob or file (of the target for a symlink); 0 when unknown (trees)
   int stage = 0;      // index stage: 0, or 2 (ours) / 3 (theirs) for a conflict
 };
 
@@ -49,6 +49,9 @@ class View {
   // At most the first `max_bytes` of an entry, without loading the rest when
   // the storage allows it (working-tree files, loose objects).
   virtual std::string read_prefix(const FileEntry& entry, size_t max_bytes) const = 0;
+  // The id of the git tree holding folder `dir`, for views that are git
+  // trees (so results below it can be cached by content); nullopt otherwise.
+  virtual std::optional<git_oid> tree_id(std::string_view /*dir*/) const { return std::nullopt; }
 
   // walk() without pruning.
   void walk(std::string_view dir, const Visit& visit) const;

@@ -41,47 +41,67 @@ std::string Item::identity() const {
   return "path:" + (origin_path.empty() ? path : origin_path);
 }
 
-Item read_item(std::string path, std::string product_root, bool adr, std::string_view content) {
+FileFacts facts_of(std::string_view content) {
+  Frontmatter fm = parse_frontmatter(content);
+  FileFacts f;
+  f.parsed = fm.status == Frontmatter::Status::Ok;
+  if (!f.parsed) {
+    f.error = fm.error;
+    f.error_line = fm.error_line;
+    return f;
+  }
+  f.has_id_key = fm.has_id_key;
+  f.id = std::move(fm.id);
+  f.id_line = fm.id_line;
+  f.uid = std::move(fm.uid);
+  return f;
+}
+
+Item make_item(std::string path, std::string product_root, bool adr, const FileFacts& facts) {
   Item item;
   item.path = std::move(path);
   item.product_root = std::move(product_root);
   item.adr = adr;
   item.filename_id = parse_filename_id(basename(item.path));
 
-  Frontmatter fm = parse_frontmatter(content);
-  if (fm.status != Frontmatter::Status::Ok) {
-    warn(item, "unparseable-frontmatter", fm.error_line, "cannot read the frontmatter: " + fm.error);
+  if (!facts.parsed) {
+    warn(item, "unparseable-frontmatter", facts.error_line, "cannot read the frontmatter: " + facts.error);
     return item;
   }
   item.parsed = true;
 
-  if (fm.id) {
-    item.id = parse_id(*fm.id);
+  if (facts.id) {
+    item.id = parse_id(*facts.id);
     if (!item.id)
-      warn(item, "invalid-id", fm.id_line, "id '" + *fm.id + "' is not an ID like PREFIX-TSK-0001 or ADR-0001");
+      warn(item, "invalid-id", facts.id_line,
+           "id '" + *facts.id + "' is not an ID like PREFIX-TSK-0001 or ADR-0001");
   } else {
-    warn(item, "missing-id", fm.id_line,
-         fm.has_id_key ? "id is null or not a plain value" : "the frontmatter has no id");
+    warn(item, "missing-id", facts.id_line,
+         facts.has_id_key ? "id is null or not a plain value" : "the frontmatter has no id");
   }
 
-  if (!fm.uid || trim(*fm.uid).empty()) {
+  if (!facts.uid || trim(*facts.uid).empty()) {
     warn(item, "missing-uid", 0, "the frontmatter has no uid");
   } else {
-    item.uid = std::string(trim(*fm.uid));
+    item.uid = std::string(trim(*facts.uid));
     item.uid_valid = is_uuid7(item.uid);
     if (!item.uid_valid)
       warn(item, "invalid-uid", 0, "uid '" + item.uid + "' is " + describe_bad_uid(item.uid));
   }
 
   if (item.id && item.filename_id && !(*item.id == *item.filename_id)) {
-    warn(item, "id-filename-mismatch", fm.id_line,
+    warn(item, "id-filename-mismatch", facts.id_line,
          "the frontmatter id " + item.id->display() + " differs from the filename's " +
              item.filename_id->display());
   } else if (item.id && !item.filename_id) {
-    warn(item, "id-filename-mismatch", fm.id_line,
+    warn(item, "id-filename-mismatch", facts.id_line,
          "the filename carries no ID (expected " + item.id->display() + "_<slug>.md)");
   }
   return item;
+}
+
+Item read_item(std::string path, std::string product_root, bool adr, std::string_view content) {
+  return make_item(std::move(path), std::move(product_root), adr, facts_of(content));
 }
 
 }  // namespace kg

@@ -36,9 +36,28 @@ struct Item {
   std::string identity() const;
 };
 
-// Reads one file. `content` is the whole file (or blob). Adds the warnings
-// missing-id, missing-uid, invalid-uid, unparseable-frontmatter (with line)
-// and id-filename-mismatch. Never throws.
+// What a file's bytes say about it, independent of where the file sits:
+// the part of reading an item that is worth caching by blob id.
+struct FileFacts {
+  bool parsed = false;       // the frontmatter parsed as a YAML mapping
+  std::string error;         // why not, when !parsed
+  int error_line = 0;
+  bool has_id_key = false;
+  std::optional<std::string> id;  // the raw `id` value; nullopt when null/absent
+  int id_line = 0;
+  std::optional<std::string> uid;  // the raw `uid` value
+
+  friend bool operator==(const FileFacts&, const FileFacts&) = default;
+};
+
+FileFacts facts_of(std::string_view content);
+
+// Builds the item a file at `path` with these facts is. Adds the warnings
+// missing-id, invalid-id, missing-uid, invalid-uid, unparseable-frontmatter
+// (with line) and id-filename-mismatch. Never throws.
+Item make_item(std::string path, std::string product_root, bool adr, const FileFacts& facts);
+
+// make_item(facts_of(content)): reads one file (or blob).
 Item read_item(std::string path, std::string product_root, bool adr, std::string_view content);
 
 // The claim key of an ID found in `product_root` (see Item::claim_key).

@@ -84,11 +84,13 @@ class Statement {
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, int64_t value);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, std::string_view bytes);
   // Runs one step: true when a row is available, false when done.
   bool step();
   // Columns are 0-based, as in SQLite.
   std::string column_text(int index) const;
   int64_t column_int64(int index) const;
+  std::string column_blob(int index) const;
   bool column_is_null(int index) const;
   void reset();
 

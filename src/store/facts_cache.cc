@@ -1,0 +1,199 @@
+#include "store/facts_cache.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "store/sqlite.h"
+
+namespace kg {
+
+namespace {
+
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS blobs (oid BLOB PRIMARY KEY, facts BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS trees (oid BLOB PRIMARY KEY, entries BLOB NOT NULL) WITHOUT ROWID;";
+// Bump when the encoding or what FileFacts means changes: old rows are dropped.
+constexpr int kVersion = 1;
+
+void put_u32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+bool get_u32(std::string_view in, size_t& pos, uint32_t& v) {
+  if (pos + 4 > in.size()) return false;
+  v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(in[pos + i])) << (8 * i);
+  pos += 4;
+  return true;
+}
+
+void put_str(std::string& out, std::string_view s) {
+  put_u32(out, static_cast<uint32_t>(s.size()));
+  out.append(s);
+}
+
+bool get_str(std::string_view in, size_t& pos, std::string& s) {
+  uint32_t n;
+  if (!get_u32(in, pos, n) || pos + n > in.size()) return false;
+  s.assign(in.substr(pos, n));
+  pos += n;
+  return true;
+}
+
+std::unique_ptr<Database> open_db(const std::string& path) {
+  auto db = std::make_unique<Database>(path, Database::Mode::ReadWriteCreate);
+  db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;");
+  auto st = db->prepare("PRAGMA user_version");
+  st.step();
+  if (st.column_int64(0) != kVersion) {
+    db->exec("DROP TABLE IF EXISTS blobs; DROP TABLE IF EXISTS trees;");
+    db->exec("PRAGMA user_version=" + std::to_string(kVersion));
+  }
+  db->exec(kSchema);
+  return db;
+}
+
+}  // namespace
+
+std::string encode_facts(const FileFacts& f) {
+  std::string out;
+  uint32_t flags = (f.parsed ? 1u : 0u) | (f.has_id_key ? 2u : 0u) | (f.id ? 4u : 0u) | (f.uid ? 8u : 0u);
+  put_u32(out, flags);
+  put_u32(out, static_cast<uint32_t>(f.error_line));
+  put_u32(out, static_cast<uint32_t>(f.id_line));
+  put_str(out, f.error);
+  put_str(out, f.id.value_or(""));
+  put_str(out, f.uid.value_or(""));
+  return out;
+}
+
+std::optional<FileFacts> decode_facts(std::string_view in, size_t* used) {
+  size_t pos = 0;
+  uint32_t flags, error_line, id_line;
+  FileFacts f;
+  std::string id, uid;
+  if (!get_u32(in, pos, flags) || !get_u32(in, pos, error_line) || !get_u32(in, pos, id_line) ||
+      !get_str(in, pos, f.error) || !get_str(in, pos, id) || !get_str(in, pos, uid))
+    return std::nullopt;
+  f.parsed = flags & 1;
+  f.has_id_key = flags & 2;
+  if (flags & 4) f.id = std::move(id);
+  if (flags & 8) f.uid = std::move(uid);
+  f.error_line = static_cast<int>(error_line);
+  f.id_line = static_cast<int>(id_line);
+  if (used) *used = pos;
+  return f;
+}
+
+std::unique_ptr<FactsCache> FactsCache::open(const std::string& common_dir) {
+  const char* off = std::getenv("KABSD_GUARD_NO_CACHE");
+  if (off && *off && std::string_view(off) != "0") return nullptr;
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(common_dir) / "kabsd-guard";
+  std::string path = (dir / "cache.sqlite3").string();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      return std::unique_ptr<FactsCache>(new FactsCache(open_db(path)));
+    } catch (const StoreError& e) {
+      if (!is_corrupt(e.code())) return nullptr;  // read-only, locked...: run without
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+    }
+  }
+  return nullptr;
+}
+
+FactsCache::FactsCache(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+FactsCache::~FactsCache() { flush(); }
+
+std::optional<FileFacts> FactsCache::blob(std::string_view oid) {
+  auto it = memory_.find(std::string(oid));
+  if (it != memory_.end()) return it->second;
+  try {
+    auto st = db_->prepare("SELECT facts FROM blobs WHERE oid = ?");
+    st.bind_blob(1, oid);
+    if (!st.step()) return std::nullopt;
+    auto f = decode_facts(st.column_blob(0));
+    if (f) memory_.emplace(std::string(oid), *f);
+    return f;
+  } catch (const StoreError&) {
+    return std::nullopt;
+  }
+}
+
+void FactsCache::put_blob(std::string_view oid, const FileFacts& facts) {
+  if (memory_.emplace(std::string(oid), facts).second)
+    pending_blobs_.emplace_back(std::string(oid), encode_facts(facts));
+}
+
+std::optional<std::vector<CachedEntry>> FactsCache::tree(std::string_view oid) {
+  try {
+    auto st = db_->prepare("SELECT entries FROM trees WHERE oid = ?");
+    st.bind_blob(1, oid);
+    if (!st.step()) return std::nullopt;
+    std::string bytes = st.column_blob(0);
+    std::string_view in = bytes;
+    size_t pos = 0;
+    uint32_t n;
+    if (!get_u32(in, pos, n)) return std::nullopt;
+    std::vector<CachedEntry> out(n);
+    for (CachedEntry& e : out) {
+      uint32_t symlink;
+      if (!get_str(in, pos, e.rel) || !get_str(in, pos, e.oid) || !get_u32(in, pos, symlink))
+        return std::nullopt;
+      e.symlink = symlink != 0;
+      size_t used = 0;
+      auto f = decode_facts(in.substr(pos), &used);
+      if (!f) return std::nullopt;
+      e.facts = std::move(*f);
+      pos += used;
+      if (!e.symlink) memory_.emplace(e.oid, e.facts);
+    }
+    return out;
+  } catch (const StoreError&) {
+    return std::nullopt;
+  }
+}
+
+void FactsCache::put_tree(std::string_view oid, const std::vector<CachedEntry>& entries) {
+  std::string out;
+  put_u32(out, static_cast<uint32_t>(entries.size()));
+  for (const CachedEntry& e : entries) {
+    put_str(out, e.rel);
+    put_str(out, e.oid);
+    put_u32(out, e.symlink ? 1 : 0);
+    out += encode_facts(e.facts);
+  }
+  pending_trees_.emplace_back(std::string(oid), std::move(out));
+}
+
+void FactsCache::flush() {
+  if (pending_blobs_.empty() && pending_trees_.empty()) return;
+  try {
+    db_->exec("BEGIN");
+    auto blobs = db_->prepare("INSERT OR IGNORE INTO blobs (oid, facts) VALUES (?, ?)");
+    for (const auto& [oid, bytes] : pending_blobs_) {
+      blobs.bind_blob(1, oid).bind_blob(2, bytes);
+      blobs.step();
+      blobs.reset();
+    }
+    auto trees = db_->prepare("INSERT OR IGNORE INTO trees (oid, entries) VALUES (?, ?)");
+    for (const auto& [oid, bytes] : pending_trees_) {
+      trees.bind_blob(1, oid).bind_blob(2, bytes);
+      trees.step();
+      trees.reset();
+    }
+    db_->exec("COMMIT");
+  } catch (const StoreError&) {
+    try {
+      db_->exec("ROLLBACK");
+    } catch (const StoreError&) {
+    }
+  }
+  pending_blobs_.clear();
+  pending_trees_.clear();
+}
+
+}  // namespace kg
