@@ -216,7 +216,7 @@ void number_moves(RenumberPlan& plan, const Config& config, const NumberSource& 
       continue;
     }
     m.new_id = assigned.at(m.identity);
-    m.provisional = provisional;
+    m.provisional = provisional && !to;  // an explicit ID is exact
     m.to = renumbered_path(m.from, m.product_root, *m.new_id);
     const std::string old = m.old_id.display(), now = m.new_id->display();
     m.message = "Renumbered from " + old + " to " + now;

@@ -162,6 +162,7 @@ int run_renumber(const Globals& g, const RenumberOptions& o) {
     const char* skip = std::getenv("KG_TEST_RENUMBER_NO_PREFLIGHT");
     if (!(skip && std::string(skip) == "1")) preflight(plan, s.repo(), workdir, stage);
     if (to) {
+      reserved = true;
       reserve_explicit(plan, *to, s.repo(), s.scan_options(), wt.config, db_path, &warnings);
     } else {
       for (const RenumberMove& m : plan.moves) reserved = reserved || m.kind == RenumberMove::Kind::Renumber;
@@ -174,7 +175,7 @@ int run_renumber(const Globals& g, const RenumberOptions& o) {
   } catch (const RenumberFailed& e) {
     s.out().error(e.what());
     if (reserved)
-      s.out().note("note: the numbers reserved for this run stay reserved (a gap in the sequence, never a duplicate)");
+      s.out().note("note: any number reserved for this run stays reserved (a gap in the sequence, never a duplicate)");
     return kEnvironment;
   }
   for (const std::string& w : warnings) s.out().warning(w);

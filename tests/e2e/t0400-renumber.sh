@@ -171,7 +171,7 @@ test_expect_success 'the same failure half way (no preflight): every change is u
   printf "in the way\n" >halfway/_kano/backlog/products/demo/items/task/0100 &&
   files halfway >before &&
   KG_TEST_RENUMBER_NO_PREFLIGHT=1 expect_code 3 kabsd-guard -C halfway renumber --all >out 2>err &&
-  grep "a file is in the way" err && grep "every change was undone" err && grep "stay reserved" err &&
+  grep "a file is in the way" err && grep "every change was undone" err && grep "stays reserved" err &&
   files halfway >after && cmp before after &&
   test "$(git -C halfway status --porcelain)" = "?? _kano/backlog/products/demo/items/task/0100"
 '
