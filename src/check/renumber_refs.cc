@@ -57,7 +57,7 @@ std::string shorten(std::string_view s) {
 // The frontmatter key a line belongs to, or "body".
 class FieldTracker {
  public:
-  FieldTracker(std::string_view content) {
+  explicit FieldTracker(std::string_view content) {
     Frontmatter fm = parse_frontmatter(content);
     if (fm.status != Frontmatter::Status::Ok) {
       body_line_ = 1;
