@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "git/status_view.h"
+#include "git/workdir_view.h"
 #include "model/layout.h"
 #include "util/paths.h"
 #include "util/strings.h"
@@ -129,7 +131,10 @@ Config find_config(const View& view, const ScanOptions& options) {
   return config;
 }
 
-Backlog scan_backlog(const View& view, const ScanOptions& options) {
+namespace {
+
+// The config and the products, as `view` holds them.
+Backlog load_products(const View& view, const ScanOptions& options) {
   Backlog out;
   out.config = find_config(view, options);
   std::string products_dir = path_join(out.config.base, kProductsDir);
@@ -139,7 +144,26 @@ Backlog scan_backlog(const View& view, const ScanOptions& options) {
   std::string legacy = path_join(out.config.base, kLegacyRoot);
   bool legacy_root = view.is_dir(path_join(legacy, "items")) || view.is_dir(path_join(legacy, "decisions"));
   add_discovered_products(out.config, product_dirs, legacy_root);
+  return out;
+}
+
+}  // namespace
+
+Backlog scan_backlog(const View& view, const ScanOptions& options) {
+  Backlog out = load_products(view, options);
   read_items(view, out.config, options.cache, out);
+  resolve_prefixes(out.config, out.items);
+  return out;
+}
+
+Backlog scan_worktree(const Repo& repo, const ScanOptions& options) {
+  WorkdirView files(repo.workdir());
+  Backlog out = load_products(files, options);
+  if (!out.has_backlog()) return out;
+  std::vector<std::string> roots;
+  for (const Product& p : out.config.products) roots.push_back(p.root);
+  StatusView status(repo, roots);
+  read_items(status, out.config, options.cache, out);
   resolve_prefixes(out.config, out.items);
   return out;
 }

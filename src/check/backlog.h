@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "git/repo.h"
 #include "git/view.h"
 #include "store/facts_cache.h"
 #include "model/config.h"
@@ -39,6 +40,11 @@ struct Backlog {
 
 // Scans `view`. Never throws for bad content; every problem is a finding.
 Backlog scan_backlog(const View& view, const ScanOptions& options);
+
+// The working tree of `repo`: config and products from its files, items as
+// `git status` sees them (unchanged files through the index and the cache,
+// changed and untracked ones read from disk).
+Backlog scan_worktree(const Repo& repo, const ScanOptions& options);
 
 // Finds the config in `view` by walking up from `start_dir`; returns the
 // config (possibly with no products) and leaves discovery to the caller.

@@ -4,7 +4,6 @@
 #include "git/index_view.h"
 #include "git/merge.h"
 #include "git/tree_view.h"
-#include "git/workdir_view.h"
 
 namespace kg {
 
@@ -34,10 +33,9 @@ std::map<std::string, std::string> renamed(const std::vector<Change>& changes) {
 
 Comparison compare_staged(const Repo& repo, const ScanOptions& scan) {
   Comparison c;
-  IndexView index(repo);
-  c.now = scan_backlog(index, scan);
   std::optional<Tree> head = repo.head_tree();
-  c.baseline = scan_tree(repo, scan, head);
+  c.baseline = scan_tree(repo, scan, head);  // first: fills the cache the next scan reads
+  c.now = scan_backlog(IndexView(repo), scan);
   c.renames = [&repo, head, paths = backlog_paths(c)]() {
     IndexView idx(repo);
     return renamed(diff_tree_to_index(repo, head, idx, paths));
@@ -47,9 +45,9 @@ Comparison compare_staged(const Repo& repo, const ScanOptions& scan) {
 
 Comparison compare_worktree(const Repo& repo, const ScanOptions& scan) {
   Comparison c;
-  c.now = scan_backlog(WorkdirView(repo.workdir()), scan);
   std::optional<Tree> head = repo.head_tree();
-  c.baseline = scan_tree(repo, scan, head);
+  c.baseline = scan_tree(repo, scan, head);  // first: fills the cache the next scan reads
+  c.now = scan_worktree(repo, scan);
   DiffOptions paths = backlog_paths(c);
   paths.include_untracked = true;
   c.renames = [&repo, head, paths]() { return renamed(diff_tree_to_workdir(repo, head, paths)); };

@@ -4,7 +4,6 @@
 #include "git/index_view.h"
 #include "git/refs.h"
 #include "git/tree_view.h"
-#include "git/workdir_view.h"
 #include "git/worktrees.h"
 
 namespace kg {
@@ -35,13 +34,15 @@ void add_highest(const Backlog& backlog, Highest& out) {
 void for_each_source(const Repo& repo, const ScanOptions& options,
                      const std::function<void(const std::string&, const Backlog&)>& visit) {
   if (!repo.is_bare()) {
-    visit("working tree", scan_backlog(WorkdirView(repo.workdir()), options));
+    visit("working tree", scan_worktree(repo, options));
     visit("index", scan_backlog(IndexView(repo), options));
   }
   for (const auto& [name, tree] : ref_trees(repo))
     visit(name, scan_backlog(TreeView(repo, tree), options));
-  for (const std::string& dir : other_worktrees(repo))
-    visit("worktree " + dir, scan_backlog(WorkdirView(dir), options));
+  for (const std::string& dir : other_worktrees(repo)) {
+    Repo sibling = Repo::open(dir);
+    visit("worktree " + dir, scan_worktree(sibling, options));
+  }
 }
 
 Highest highest_everywhere(const Repo& repo, const ScanOptions& options) {

@@ -68,7 +68,7 @@ const Backlog& Session::worktree_backlog() {
       if (tree) backlog_ = scan_backlog(TreeView(repo_, *tree), scan_);
       else backlog_ = Backlog{};
     } else {
-      backlog_ = scan_backlog(WorkdirView(repo_.workdir()), scan_);
+      backlog_ = scan_worktree(repo_, scan_);
     }
   }
   return *backlog_;

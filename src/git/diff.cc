@@ -29,6 +29,7 @@ struct DiffSetup {
     if (o.include_untracked) {
       options.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
     }
+    if (o.include_ignored) options.flags |= GIT_DIFF_INCLUDE_IGNORED | GIT_DIFF_RECURSE_IGNORED_DIRS;
     options.pathspec.strings = pointers.data();
     options.pathspec.count = pointers.size();
   }
@@ -80,7 +81,11 @@ std::vector<Change> collect(const Repo& repo, DiffPtr diff, const DiffOptions& o
       case GIT_DELTA_UNREADABLE:
         c.status = Change::Status::Modified;
         break;
-      default:  // unmodified, ignored
+      case GIT_DELTA_IGNORED:
+        if (!options.include_ignored) continue;
+        c.status = Change::Status::Added;
+        break;
+      default:  // unmodified
         continue;
     }
     c.old_path = d->old_file.path ? d->old_file.path : d->new_file.path;
@@ -110,6 +115,16 @@ std::vector<Change> diff_tree_to_index(const Repo& repo, const std::optional<Tre
   check(git_diff_tree_to_index(&raw, repo.raw(), old_tree ? old_tree->raw() : nullptr,
                                index.raw(), &setup.options),
         "diffing a tree to the index");
+  return collect(repo, DiffPtr(raw), options);
+}
+
+std::vector<Change> diff_index_to_workdir(const Repo& repo, const DiffOptions& options) {
+  if (repo.is_bare()) throw GitError("a bare repository has no working tree");
+  DiffSetup setup(options);
+  IndexPtr index = repo.index();
+  git_diff* raw = nullptr;
+  check(git_diff_index_to_workdir(&raw, repo.raw(), index.get(), &setup.options),
+        "diffing the index to the working tree");
   return collect(repo, DiffPtr(raw), options);
 }
 

@@ -26,6 +26,8 @@ struct DiffOptions {
   bool find_renames = true;
   // Working-tree diffs: list untracked (not ignored) files as added.
   bool include_untracked = false;
+  // Working-tree diffs: list ignored files as added too.
+  bool include_ignored = false;
 };
 
 // In every function a missing old tree (unborn HEAD) is the empty tree.
@@ -38,6 +40,9 @@ std::vector<Change> diff_tree_to_index(const Repo& repo, const std::optional<Tre
                                        const IndexView& index, const DiffOptions& options);
 // Tree to the working tree as `git diff <tree>` sees it (through the index
 // git would use, so unchanged files are not re-read).
+// The index git would use to the working tree, as `git status` sees it
+// (stat data first, so unchanged files are not read).
+std::vector<Change> diff_index_to_workdir(const Repo& repo, const DiffOptions& options);
 std::vector<Change> diff_tree_to_workdir(const Repo& repo, const std::optional<Tree>& old_tree,
                                          const DiffOptions& options);
 

@@ -42,7 +42,7 @@ TEST(GitTreeView, WalksOnlyTheSubfolderAsked) {
   auto files = walk_all(view, "_kano/backlog", [](std::string_view name) { return name == "_trash"; });
   ASSERT_EQ(files.size(), 2u);
   const FileEntry& item = files.at("_kano/backlog/items/task/0000/KABSD-TSK-0001_a.md");
-  EXPECT_EQ(item.size, 2u);
+  EXPECT_EQ(item.size, 0u);  // unknown for trees: reading every header costs
   EXPECT_FALSE(item.symlink);
   EXPECT_EQ(item.stage, 0);
   EXPECT_EQ(to_hex(item.oid),
@@ -87,7 +87,7 @@ TEST(GitTreeView, SymlinksAndNonUtf8Names) {
   EXPECT_EQ(view.read("d/" + bad_name), "bytes\n");
   const FileEntry& link = files.at("d/link.md");
   EXPECT_TRUE(link.symlink);
-  EXPECT_EQ(link.size, 9u);
+  EXPECT_EQ(link.size, 0u);
   EXPECT_EQ(view.read(link), "target.md");
   const FileEntry& dirlink = files.at("d/dirlink");  // listed, not followed
   EXPECT_TRUE(dirlink.symlink);
@@ -111,7 +111,6 @@ TEST(GitTreeView, ReadsPrefixOfLooseAndPackedBlobs) {
     TreeView view(repo, *repo.head_tree());
     auto files = walk_all(view, "", never);
     const FileEntry& e = files.at("big.txt");
-    EXPECT_EQ(e.size, big.size());
     EXPECT_EQ(view.read_prefix(e, 12), big.substr(0, 12)) << "packed=" << packed;
     EXPECT_EQ(view.read_prefix(e, 0), "");
     EXPECT_EQ(view.read_prefix(e, big.size() + 10), big);

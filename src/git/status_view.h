@@ -1,0 +1,37 @@
+// The working tree as `git status` sees it: for a file whose stat data says
+// it is unchanged, the index entry (with its blob id, so results cached by
+// object id apply); for a changed, untracked or ignored file, the file
+// itself. Listing the same files as a WorkdirView, it reads only what changed.
+#pragma once
+
+#include <set>
+
+#include "git/index_view.h"
+#include "git/repo.h"
+#include "git/workdir_view.h"
+
+namespace kg {
+
+class StatusView : public View {
+ public:
+  // `repo` must outlive the view. `paths`: the folders that will be walked
+  // (the status is computed for them only); empty: everything.
+  StatusView(const Repo& repo, const std::vector<std::string>& paths);
+
+  void walk(std::string_view dir, const SkipDir& skip_dir, const Visit& visit) const override;
+  using View::walk;
+  std::vector<std::string> list_dirs(std::string_view dir) const override;
+  bool exists(std::string_view path) const override;
+  bool is_dir(std::string_view path) const override;
+  std::optional<std::string> read(std::string_view path) const override;
+  std::string read(const FileEntry& entry) const override;
+  std::string read_prefix(const FileEntry& entry, size_t max_bytes) const override;
+
+ private:
+  IndexView index_;
+  WorkdirView files_;
+  std::set<std::string> changed_;  // modified, deleted or conflicted in the index
+  std::vector<std::string> added_; // untracked or ignored files
+};
+
+}  // namespace kg
