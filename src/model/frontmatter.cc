@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "model/frontmatter_fast.h"
+
 namespace kg {
 
 namespace {
@@ -78,9 +80,11 @@ void locate_id_value(std::string_view s, size_t begin, size_t end, int first_lin
   }
 }
 
-}  // namespace
+// Which parser reads the YAML block: the fast path with the yaml-cpp fallback
+// (Auto), yaml-cpp alone, or the fast path alone (sets *declined).
+enum class YamlPath { Auto, YamlCpp, FastOnly };
 
-Frontmatter parse_frontmatter(std::string_view content) {
+Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
   Frontmatter fm;
   if (std::memchr(content.data(), '\0', std::min<size_t>(content.size(), 8000)) != nullptr) {
     fm.status = Frontmatter::Status::Binary;
@@ -114,6 +118,19 @@ Frontmatter parse_frontmatter(std::string_view content) {
     return fm;
   }
   fm.body_begin = next;
+
+  if (path != YamlPath::YamlCpp) {
+    std::optional<Frontmatter> fast =
+        parse_frontmatter_fast(content.substr(yaml_begin, yaml_end - yaml_begin), yaml_begin, 2);
+    if (fast) {
+      fast->body_begin = fm.body_begin;
+      return std::move(*fast);
+    }
+    if (path == YamlPath::FastOnly) {
+      *declined = true;
+      return fm;
+    }
+  }
 
   YAML::Node root;
   try {
@@ -151,6 +168,23 @@ Frontmatter parse_frontmatter(std::string_view content) {
     return fm;
   }
   locate_id_value(content, yaml_begin, yaml_end, 2, fm);
+  return fm;
+}
+
+}  // namespace
+
+Frontmatter parse_frontmatter(std::string_view content) {
+  return parse(content, YamlPath::Auto, nullptr);
+}
+
+Frontmatter parse_frontmatter_yaml(std::string_view content) {
+  return parse(content, YamlPath::YamlCpp, nullptr);
+}
+
+std::optional<Frontmatter> parse_frontmatter_fast_only(std::string_view content) {
+  bool declined = false;
+  Frontmatter fm = parse(content, YamlPath::FastOnly, &declined);
+  if (declined) return std::nullopt;
   return fm;
 }
 
