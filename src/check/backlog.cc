@@ -47,7 +47,8 @@ FileFacts facts_for(const View& view, const FileEntry& e, FactsCache* cache) {
 
 class ItemReader {
  public:
-  ItemReader(const View& view, FactsCache* cache, Backlog& out) : view_(view), cache_(cache), out_(out) {}
+  ItemReader(const View& view, FactsCache* cache, const ScanFilter* filter, Backlog& out)
+      : view_(view), cache_(cache), filter_(filter), out_(out) {}
 
   // Every item below `root`/`sub`, from the tree cache when the folder is a
   // git tree whose result is known.
@@ -61,7 +62,10 @@ class ItemReader {
       }
     }
     std::vector<CachedEntry> listed;
+    const bool paths_only = filter_ && filter_->keys.empty() && filter_->uids.empty();
+    if (paths_only) tree.reset();  // a partial listing is not cached
     view_.walk(dir, is_excluded_dir, [&](const FileEntry& e) {
+      if (paths_only && !filter_->paths.count(e.path)) return;
       if (classify(path_relative(e.path, root)) == Entry::None) return;
       CachedEntry c;
       c.rel = std::string(path_relative(e.path, dir));
@@ -91,20 +95,31 @@ class ItemReader {
                                "is a symbolic link; not read (items must be regular files)"});
       return;
     }
+    if (filter_ && !relevant(path, root, facts)) return;
     Entry kind = classify(path_relative(path, root));
     out_.items.push_back(make_item(path, root, kind == Entry::Adr, facts));
   }
 
+  // Whether the filter wants this file: cheaper than building the item.
+  bool relevant(const std::string& path, const std::string& root, const FileFacts& facts) const {
+    if (filter_->paths.count(path)) return true;
+    if (facts.uid && !filter_->uids.empty() && filter_->uids.count(to_lower(trim(*facts.uid)))) return true;
+    std::optional<ItemId> id = facts.parsed && facts.id ? parse_id(*facts.id) : std::nullopt;
+    if (!id) id = parse_filename_id(path_basename(path));
+    return id && filter_->keys.count(claim_key_of(*id, root));
+  }
+
   const View& view_;
   FactsCache* cache_;
+  const ScanFilter* filter_;
   Backlog& out_;
   std::set<std::string> seen_;
 };
 
-void read_items(const View& view, const Config& config, FactsCache* cache, Backlog& out) {
+void read_items(const View& view, const Config& config, const ScanOptions& options, Backlog& out) {
   std::set<std::string> roots;
   for (const Product& p : config.products) roots.insert(p.root);
-  ItemReader reader(view, cache, out);
+  ItemReader reader(view, options.cache, options.filter, out);
   for (const std::string& root : roots)
     for (std::string_view sub : {"items", "decisions"}) reader.read_folder(root, sub);
   std::sort(out.items.begin(), out.items.end(),
@@ -131,9 +146,6 @@ Config find_config(const View& view, const ScanOptions& options) {
   return config;
 }
 
-namespace {
-
-// The config and the products, as `view` holds them.
 Backlog load_products(const View& view, const ScanOptions& options) {
   Backlog out;
   out.config = find_config(view, options);
@@ -147,11 +159,9 @@ Backlog load_products(const View& view, const ScanOptions& options) {
   return out;
 }
 
-}  // namespace
-
 Backlog scan_backlog(const View& view, const ScanOptions& options) {
   Backlog out = load_products(view, options);
-  read_items(view, out.config, options.cache, out);
+  read_items(view, out.config, options, out);
   resolve_prefixes(out.config, out.items);
   return out;
 }
@@ -163,7 +173,7 @@ Backlog scan_worktree(const Repo& repo, const ScanOptions& options) {
   std::vector<std::string> roots;
   for (const Product& p : out.config.products) roots.push_back(p.root);
   StatusView status(repo, roots);
-  read_items(status, out.config, options.cache, out);
+  read_items(status, out.config, options, out);
   resolve_prefixes(out.config, out.items);
   return out;
 }

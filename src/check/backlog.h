@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,13 @@
 #include "model/item.h"
 
 namespace kg {
+
+// Restricts a scan to the items that matter for a few IDs: those claiming
+// one of `keys` (claim keys, see Item::claim_key), carrying one of `uids`
+// (lower case), or sitting at one of `paths`.
+struct ScanFilter {
+  std::set<std::string> keys, uids, paths;
+};
 
 struct ScanOptions {
   // Repository-relative folder to look for `.kano/backlog_config.toml` from,
@@ -26,6 +34,8 @@ struct ScanOptions {
   std::string config_base;
   // Parsed results by object id; null: read and parse everything.
   FactsCache* cache = nullptr;
+  // Only the items that matter for these IDs; null: every item.
+  const ScanFilter* filter = nullptr;
 };
 
 struct Backlog {
@@ -45,6 +55,9 @@ Backlog scan_backlog(const View& view, const ScanOptions& options);
 // `git status` sees them (unchanged files through the index and the cache,
 // changed and untracked ones read from disk).
 Backlog scan_worktree(const Repo& repo, const ScanOptions& options);
+
+// The config and products as `view` holds them, without the items.
+Backlog load_products(const View& view, const ScanOptions& options);
 
 // Finds the config in `view` by walking up from `start_dir`; returns the
 // config (possibly with no products) and leaves discovery to the caller.

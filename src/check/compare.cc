@@ -4,6 +4,7 @@
 #include "git/index_view.h"
 #include "git/merge.h"
 #include "git/tree_view.h"
+#include "util/strings.h"
 
 namespace kg {
 
@@ -40,6 +41,59 @@ Comparison compare_staged(const Repo& repo, const ScanOptions& scan) {
     IndexView idx(repo);
     return renamed(diff_tree_to_index(repo, head, idx, paths));
   };
+  return c;
+}
+
+std::optional<Comparison> compare_staged_changes(const Repo& repo, const ScanOptions& scan) {
+  std::optional<Tree> head = repo.head_tree();
+  if (!head) return std::nullopt;
+  IndexView index(repo);
+  if (index.has_conflicts()) return std::nullopt;
+  TreeView tree(repo, *head);
+  Comparison c;
+  c.baseline = load_products(tree, scan);
+  c.now = load_products(index, scan);
+  const Config &was = c.baseline->config, &is = c.now.config;
+  if (was.path != is.path || (!was.path.empty() && tree.read(was.path) != index.read(is.path)))
+    return std::nullopt;  // the config itself changes: scan it all
+  DiffOptions paths = backlog_paths(c);
+  if (paths.paths.empty()) return c;  // no backlog at all
+  std::vector<Change> changes = diff_tree_to_index(repo, head, index, paths);
+  if (changes.empty()) return c;
+
+  // The changed files as the index has them, and what they claim.
+  ScanFilter filter;
+  std::map<std::string, std::string> renames;
+  Backlog changed;
+  changed.config = is;
+  {
+    ScanFilter by_path;
+    for (const Change& ch : changes) {
+      if (ch.status == Change::Status::Conflicted) return std::nullopt;
+      if (ch.status != Change::Status::Added) filter.paths.insert(ch.old_path);
+      if (ch.status != Change::Status::Deleted) by_path.paths.insert(ch.new_path);
+      if (ch.status == Change::Status::Renamed) renames[ch.new_path] = ch.old_path;
+    }
+    ScanOptions only_changed = scan;
+    only_changed.filter = &by_path;
+    changed = scan_backlog(index, only_changed);
+    by_path.paths.clear();
+  }
+  for (const Item& item : changed.items) {
+    if (std::string key = item.claim_key(); !key.empty()) filter.keys.insert(key);
+    if (!item.uid.empty()) filter.uids.insert(to_lower(item.uid));
+  }
+  ScanOptions only_related = scan;
+  only_related.filter = &filter;
+  c.baseline = scan_backlog(tree, only_related);
+  c.now.config = changed.config;
+  for (const Item& item : c.baseline->items)
+    if (!filter.paths.count(item.path)) c.now.items.push_back(item);
+  for (Item& item : changed.items) c.now.items.push_back(std::move(item));
+  c.renames = [renames]() { return renames; };
+  // Prefix counts over a few items mean nothing: leave them to full scans.
+  for (Config* config : {&c.now.config, &c.baseline->config})
+    std::erase_if(config->findings, [](const Finding& f) { return f.kind == "prefix-mismatch"; });
   return c;
 }
 

@@ -24,6 +24,13 @@ struct Comparison {
 // when HEAD is unborn. Also what pre-merge-commit sees: the merge result in
 // the index against the HEAD being merged into.
 Comparison compare_staged(const Repo& repo, const ScanOptions& scan);
+// compare_staged for the pre-commit hook, without reading what did not
+// change: the backlog paths that differ between HEAD and the index decide
+// which IDs can be introduced, and only the items claiming those IDs are
+// read. Its snapshots hold just those items (and no config findings): use
+// it to learn whether anything is wrong, then compare_staged to report it.
+// nullopt when it cannot tell (unborn HEAD, conflicts, a config change).
+std::optional<Comparison> compare_staged_changes(const Repo& repo, const ScanOptions& scan);
 // The working-tree files against HEAD.
 Comparison compare_worktree(const Repo& repo, const ScanOptions& scan);
 // Two commits; `base` may be absent (then nothing is a baseline).

@@ -46,6 +46,17 @@ RenderOptions refusing(const std::string& what, const std::string& bypass) {
 }
 
 int staged(Session& s, const std::string& what) {
+  // Most commits: read only what changed. Anything to refuse is then
+  // reported from the full comparison, with suggestions and every claimant.
+  if (auto quick = compare_staged_changes(s.repo(), s.scan_options())) {
+    CheckOptions options;
+    options.renames = quick->renames;
+    CheckReport r = run_check(quick->now, quick->baseline ? &*quick->baseline : nullptr, options);
+    if (r.errors() == 0) {
+      print_report(std::cerr, r, s.out(), s.out().color_err(), refusing(what, "git " + what));
+      return kOk;
+    }
+  }
   Comparison c = compare_staged(s.repo(), s.scan_options());
   return run_comparison(s, c, false, refusing(what, "git " + what), std::cerr, s.out().color_err());
 }
@@ -162,9 +173,12 @@ int auto_stage(Session& s) {
     return post_rewrite(s, none);
   }
   std::string from = env("PRE_COMMIT_FROM_REF"), to = env("PRE_COMMIT_TO_REF");
-  if (!env("PRE_COMMIT_REMOTE_NAME").empty() && !to.empty()) {
+  if (!env("PRE_COMMIT_REMOTE_NAME").empty()) {
+    // pre-commit 3.0.4 leaves the refs unset when the remote has none of the
+    // pushed commits: then what is pushed is the local branch's tip.
+    std::string local = !to.empty() ? to : env("PRE_COMMIT_LOCAL_BRANCH").empty() ? "HEAD" : env("PRE_COMMIT_LOCAL_BRANCH");
     std::string branch = env("PRE_COMMIT_REMOTE_BRANCH");
-    return push_one(s, env("PRE_COMMIT_REMOTE_NAME"), to, branch, from);
+    return push_one(s, env("PRE_COMMIT_REMOTE_NAME"), local, branch, from);
   }
   if (!from.empty() && !to.empty()) {  // `pre-commit run --from-ref A --to-ref B`
     Comparison c = compare_commits(s.repo(), s.scan_options(), try_commit(s.repo(), from),

@@ -55,20 +55,14 @@ bool is_duplicate(const CheckFinding& f) { return f.kind == "duplicate-id" || f.
 
 void print_report(std::ostream& os, const CheckReport& report, const Output& out, bool color,
                   const RenderOptions& options) {
-  int hidden = 0;
   for (const CheckFinding& f : report.findings) {
-    if (options.hook && f.severity == Severity::Warning && !f.introduced) {
-      ++hidden;
-      continue;
-    }
+    // A hook shows what this change brings, not what was there before.
+    if (options.hook && f.severity == Severity::Warning && !f.introduced) continue;
     if (out.quiet() && f.severity == Severity::Warning) continue;
     if (is_duplicate(f)) print_duplicate(os, f, color);
     else print_file_finding(os, f, color);
   }
   int errors = report.errors();
-  if (hidden > 0 && !out.quiet())
-    os << "note: " << hidden << " finding(s) already in the repository, not from this change; "
-       << "see 'kabsd-guard check --tree HEAD'\n";
   if (errors > 0 && !options.refused.empty()) {
     os << "\nkabsd-guard: " << paint(color, options.refused + " refused", "1;31") << ": it would introduce "
        << errors << " duplicate(s). Fix them with the commands above, then try again.\n"

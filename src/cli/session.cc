@@ -85,6 +85,7 @@ const Product& Session::pick_product(const std::string& key) {
     throw UsageError("unknown product '" + key + "'; the products are:" + names);
   }
   if (config.products.size() == 1) return config.products.front();
+  if (const Product* p = config.find(config.default_product)) return *p;
   throw UsageError("several products: name one with --product KEY:" + names);
 }
 

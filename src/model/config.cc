@@ -81,6 +81,7 @@ Config parse_config(std::string_view toml_text, std::string config_path, std::st
                                static_cast<int>(e.source().begin.line), msg.str()});
     return config;
   }
+  config.default_product = tbl["defaults"]["default_product"].value_or(std::string());
   if (auto root = tbl["shared"]["cache"]["root"].value<std::string>())
     config.cache_root = path_normalize(*root);
 

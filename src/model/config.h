@@ -33,6 +33,7 @@ struct Config {
   std::string path;        // of the config file, "" when none was found
   std::string base;        // the folder holding `.kano/`
   std::string cache_root = ".kano/cache/backlog";
+  std::string default_product;  // [defaults] default_product, "" when unset
   std::vector<Product> products;
   std::vector<Finding> findings;  // config problems, prefix mismatches
 

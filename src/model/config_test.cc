@@ -34,6 +34,7 @@ cache_root = "/tmp/cache"
   EXPECT_EQ(k->root, "_kano/backlog/products/kano");
   EXPECT_EQ(k->db_path(), ".kano/cache/backlog/backlog.kano.chunks.v1.db");
   EXPECT_EQ(c.find("other")->root, "custom/place");
+  EXPECT_EQ(c.default_product, "kano");
   EXPECT_EQ(c.find("other")->db_path(), "/tmp/cache/backlog.other.chunks.v1.db");
   EXPECT_EQ(c.product_for_path("custom/place/items/x.md"), c.find("other"));
 }

@@ -106,16 +106,23 @@ std::unique_ptr<FactsCache> FactsCache::open(const std::string& common_dir) {
 
 FactsCache::FactsCache(std::unique_ptr<Database> db) : db_(std::move(db)) {}
 
-FactsCache::~FactsCache() { flush(); }
+FactsCache::~FactsCache() {
+  flush();
+  blob_query_.reset();  // before the database closes
+}
 
 std::optional<FileFacts> FactsCache::blob(std::string_view oid) {
   auto it = memory_.find(std::string(oid));
   if (it != memory_.end()) return it->second;
   try {
-    auto st = db_->prepare("SELECT facts FROM blobs WHERE oid = ?");
+    if (!blob_query_)
+      blob_query_ = std::make_unique<Statement>(db_->prepare("SELECT facts FROM blobs WHERE oid = ?"));
+    Statement& st = *blob_query_;
+    st.reset();
     st.bind_blob(1, oid);
     if (!st.step()) return std::nullopt;
     auto f = decode_facts(st.column_blob(0));
+    st.reset();
     if (f) memory_.emplace(std::string(oid), *f);
     return f;
   } catch (const StoreError&) {
@@ -171,6 +178,7 @@ void FactsCache::put_tree(std::string_view oid, const std::vector<CachedEntry>& 
 
 void FactsCache::flush() {
   if (pending_blobs_.empty() && pending_trees_.empty()) return;
+  if (blob_query_) blob_query_->reset();
   try {
     db_->exec("BEGIN");
     auto blobs = db_->prepare("INSERT OR IGNORE INTO blobs (oid, facts) VALUES (?, ?)");

@@ -20,6 +20,7 @@
 namespace kg {
 
 class Database;
+class Statement;
 
 // One file below a cached folder tree.
 struct CachedEntry {
@@ -45,6 +46,7 @@ class FactsCache {
  private:
   explicit FactsCache(std::unique_ptr<Database> db);
   std::unique_ptr<Database> db_;
+  std::unique_ptr<Statement> blob_query_;  // prepared once
   std::unordered_map<std::string, FileFacts> memory_;  // read or added in this process
   std::vector<std::pair<std::string, std::string>> pending_blobs_, pending_trees_;
 };
