@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The cache of parsed results: never changes an answer, rebuilt silently.
+. "$(dirname "$0")/lib.sh"
+
+setup_dups() {
+  new_repo "$1" &&
+  add_item "$1" DEMO-TSK-0001 $(uid_n 1) a && add_item "$1" DEMO-TSK-0001 $(uid_n 2) b &&
+  d=$1/_kano/backlog/products/demo/items/task/0000 &&
+  printf -- "---\nid: DEMO-TSK-0002\ntitle: [bad\n---\n" >$d/DEMO-TSK-0002_bad.md &&
+  git -C "$1" add -A && KABSD_GUARD_SKIP=1 git -C "$1" commit -qm dups
+}
+
+test_expect_success 'cold, warm and cache-less reports are identical' '
+  setup_dups c &&
+  rm -f c/.git/kabsd-guard/cache.sqlite3* &&
+  kabsd-guard -C c check --tree HEAD --json >cold.json; test $? = 1 &&
+  test -f c/.git/kabsd-guard/cache.sqlite3 &&
+  kabsd-guard -C c check --tree HEAD --json >warm.json; test $? = 1 &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C c check --tree HEAD --json >none.json; test $? = 1 &&
+  cmp cold.json warm.json && cmp cold.json none.json &&
+  grep -q "\"duplicate-id\"" cold.json && grep -q "unparseable-frontmatter" cold.json
+'
+
+test_expect_success 'a corrupt cache is rebuilt silently and changes nothing' '
+  head -c 8192 /dev/urandom >c/.git/kabsd-guard/cache.sqlite3 &&
+  rm -f c/.git/kabsd-guard/cache.sqlite3-wal c/.git/kabsd-guard/cache.sqlite3-shm &&
+  kabsd-guard -C c check --tree HEAD --json >after.json 2>err; test $? = 1 &&
+  cmp cold.json after.json && test ! -s err &&
+  kabsd-guard -C c check --tree HEAD --json >again.json; cmp cold.json again.json
+'
+
+test_expect_success 'a deleted cache changes nothing' '
+  rm -rf c/.git/kabsd-guard/cache.sqlite3* &&
+  kabsd-guard -C c check --tree HEAD --json >deleted.json; cmp cold.json deleted.json
+'
+
+test_expect_success 'the hook fast path and the full check agree on staged changes' '
+  setup_dups h &&
+  add_item h DEMO-TSK-0003 $(uid_n 3) fine &&
+  kabsd-guard -C h hook pre-commit 2>fast.err &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C h hook pre-commit 2>slow.err &&
+  cmp fast.err slow.err &&
+  add_item h DEMO-TSK-0001 $(uid_n 4) third &&
+  kabsd-guard -C h hook pre-commit 2>fast.err; test $? = 1 &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C h hook pre-commit 2>slow.err; test $? = 1 &&
+  cmp fast.err slow.err && grep "DEMO-TSK-0001_third.md" fast.err
+'
+
+test_done
