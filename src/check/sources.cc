@@ -33,12 +33,14 @@ void add_highest(const Backlog& backlog, Highest& out) {
 
 void for_each_source(const Repo& repo, const ScanOptions& options,
                      const std::function<void(const std::string&, const Backlog&)>& visit) {
-  if (!repo.is_bare()) {
-    visit("working tree", scan_worktree(repo, options));
-    visit("index", scan_backlog(IndexView(repo), options));
-  }
+  // Trees first: their cached folders also fill the cache the index and the
+  // working tree are then read through.
   for (const auto& [name, tree] : ref_trees(repo))
     visit(name, scan_backlog(TreeView(repo, tree), options));
+  if (!repo.is_bare()) {
+    visit("index", scan_backlog(IndexView(repo), options));
+    visit("working tree", scan_worktree(repo, options));
+  }
   for (const std::string& dir : other_worktrees(repo)) {
     Repo sibling = Repo::open(dir);
     visit("worktree " + dir, scan_worktree(sibling, options));

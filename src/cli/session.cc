@@ -74,8 +74,20 @@ const Backlog& Session::worktree_backlog() {
   return *backlog_;
 }
 
+const Config& Session::config() {
+  if (backlog_) return backlog_->config;
+  if (!config_) {
+    if (repo_.is_bare()) return worktree_backlog().config;
+    config_ = load_products(WorkdirView(repo_.workdir()), scan_).config;
+  }
+  // A prefix not set by the config comes from the items: scan them.
+  for (const Product& p : config_->products)
+    if (p.prefix_from != Product::PrefixFrom::Config) return worktree_backlog().config;
+  return *config_;
+}
+
 const Product& Session::pick_product(const std::string& key) {
-  const Config& config = worktree_backlog().config;
+  const Config& config = this->config();
   std::string names;
   for (const Product& p : config.products) names += "\n  " + p.key + " (" + p.prefix + ", " + p.root + ")";
   if (config.products.empty())

@@ -24,6 +24,9 @@ class Session {
 
   // The backlog in the working tree (the HEAD tree in a bare repository).
   const Backlog& worktree_backlog();
+  // The config and products of the working tree, without reading the items
+  // unless a product's prefix must come from them.
+  const Config& config();
   // The product named by `key`, or the only one. Throws UsageError listing
   // the products when `key` is empty and there are several, or unknown.
   const Product& pick_product(const std::string& key);
@@ -39,6 +42,7 @@ class Session {
   std::unique_ptr<FactsCache> cache_;  // before scan_, which points to it
   ScanOptions scan_;
   std::optional<Backlog> backlog_;
+  std::optional<Config> config_;
 };
 
 }  // namespace kg::cli
