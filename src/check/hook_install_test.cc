@@ -183,7 +183,7 @@ TEST(InstallHooks, OrphanedChainedHookIsPutBack) {
 
 TEST(HooksDirs, DefaultRelativeAbsoluteAndBare) {
   gittest::CleanGitEnv env;
-  gittest::ScopedEnv home("HOME", std::string("/nonexistent-home"));
+  ScopedEnv home("HOME", std::string("/nonexistent-home"));
   TempDir tmp;
   fs::path main = tmp / "main";
   gittest::init_repo(main);

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "git/error.h"
+#include "util/scoped_env.h"
 
 namespace kg {
 
@@ -22,29 +23,6 @@ std::optional<std::string> env(const char* name) {
   if (value == nullptr) return std::nullopt;
   return std::string(value);
 }
-
-// Sets or unsets an environment variable for the lifetime of the guard.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::optional<std::string>& value)
-      : name_(name), saved_(env(name)) {
-    apply(value);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() { apply(saved_); }
-
- private:
-  void apply(const std::optional<std::string>& value) {
-    if (value) {
-      ::setenv(name_, value->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  const char* name_;
-  std::optional<std::string> saved_;
-};
 
 std::string absolute(const std::string& path) {
   return std::filesystem::absolute(path).lexically_normal().string();

@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/scoped_env.h"
+
 namespace kg::gittest {
 
 namespace fs = std::filesystem;
@@ -114,28 +116,6 @@ class ScopedCwd {
   fs::path saved_;
 };
 
-// Sets (or with nullopt unsets) an environment variable for the guard's life.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) saved_ = old;
-    set(value);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() { set(saved_); }
-
- private:
-  void set(const std::optional<std::string>& value) {
-    if (value) {
-      ::setenv(name_, value->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  const char* name_;
-  std::optional<std::string> saved_;
-};
 
 // Clears the variables that steer repository discovery, so a test run from
 // inside a git hook does not see the outer repository.
