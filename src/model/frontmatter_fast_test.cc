@@ -140,7 +140,7 @@ TEST(ModelFrontmatterFast, ItemTestFrontmatters) {
       "---\nid: KABSD-TSK-0001\ntitle: [unclosed\nstate: x: y\n---\n",
       "# just a heading\n",
       "---\nid: KABSD-TSK-0001\n",
-      std::string("---\nid: x\0\n---\n", 17),
+      std::string("---\nid: x\0\n---\n", 15),
       "",
       "---\n- a\n- b\n---\n",
       "---\n---\n",

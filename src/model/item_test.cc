@@ -94,7 +94,7 @@ TEST(ModelItem, InvalidYamlNamesLine) {
 TEST(ModelItem, NoFrontmatterUnterminatedBinary) {
   EXPECT_TRUE(has(read("# just a heading\n"), "unparseable-frontmatter"));
   EXPECT_TRUE(has(read("---\nid: KABSD-TSK-0001\n"), "unparseable-frontmatter"));
-  EXPECT_TRUE(has(read(std::string("---\nid: x\0\n---\n", 17)), "unparseable-frontmatter"));
+  EXPECT_TRUE(has(read(std::string("---\nid: x\0\n---\n", 15)), "unparseable-frontmatter"));
   EXPECT_TRUE(has(read(""), "unparseable-frontmatter"));
 }
 
