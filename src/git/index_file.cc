@@ -6,10 +6,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 
-#include "git/error.h"
 
 namespace kg {
 
@@ -329,20 +327,11 @@ std::optional<git_oid> IndexFile::cached_tree(std::string_view dir) const {
 }
 
 std::optional<IndexFile> IndexFile::open(const Repo& repo) {
-  const char* env = std::getenv("GIT_INDEX_FILE");
-  if (env != nullptr && *env != '\0') {
-    // Repo::open_from_env hands GIT_INDEX_FILE (made absolute) to libgit2,
-    // which then holds that index already; Repo::open ignores the variable
-    // and libgit2 opens the worktree's index here. Either way, its path.
-    git_index* raw = nullptr;
-    check(git_repository_index(&raw, repo.raw()), "opening the index");
-    IndexPtr index(raw);
-    const char* path = git_index_path(index.get());
-    if (path == nullptr) return std::nullopt;  // an in-memory index
-    return read(path);
-  }
-  // The worktree's own index lives in its git dir (.git/worktrees/<name>/
-  // for a linked worktree), as libgit2's GIT_REPOSITORY_ITEM_INDEX.
+  // GIT_INDEX_FILE as Repo::open_from_env resolved it (made absolute then,
+  // as libgit2 got it), else the worktree's own index: it lives in the git
+  // dir (.git/worktrees/<name>/ for a linked worktree), as libgit2's
+  // GIT_REPOSITORY_ITEM_INDEX.
+  if (const std::optional<std::string>& file = repo.index_file()) return read(*file);
   return read(repo.git_dir() + "/index");
 }
 

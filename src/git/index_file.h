@@ -47,8 +47,9 @@ class IndexFile {
 
   // Parses the index file at `path`. A missing file is an empty index.
   static std::optional<IndexFile> read(const std::string& path);
-  // The index git would use for `repo` (Repo::index()): GIT_INDEX_FILE when
-  // set (relative to the current directory), else the worktree's own index.
+  // The index git would use for `repo`, the file Repo::index() reads:
+  // Repo::index_file() (GIT_INDEX_FILE when opened with open_from_env), else
+  // the worktree's own index. Never asks libgit2 to load the index.
   static std::optional<IndexFile> open(const Repo& repo);
 
   IndexFile(IndexFile&&) noexcept = default;

@@ -344,12 +344,22 @@ TEST(GitIndexFile, OpenFindsTheIndexGitUses) {
   // GIT_INDEX_FILE, relative to the current directory as git sets it for hooks.
   git(root, "read-tree --index-output=" + quote((root / ".git/other-index").native()) + " HEAD:a");
   {
-    ScopedCwd cwd(root);
     ScopedEnv index_file("GIT_INDEX_FILE", ".git/other-index");
-    Repo repo = Repo::open_from_env();
-    std::optional<IndexFile> index = IndexFile::open(repo);
+    std::optional<Repo> repo;
+    {
+      ScopedCwd cwd(root);
+      repo.emplace(Repo::open_from_env());
+    }
+    // Resolved when the repository was opened, not after a chdir.
+    std::optional<IndexFile> index = IndexFile::open(*repo);
     ASSERT_TRUE(index);
+    EXPECT_EQ(index->file_path(), (root / ".git/other-index").native());
     EXPECT_EQ(paths(index->below("")), (std::vector<std::string>{"b", "c/d.md", "c/e.md"}));
+    EXPECT_EQ(git_index_entrycount(repo->index().get()), 3u);  // as libgit2 sees it
+    // Repo::open ignores the environment, and so does IndexFile::open then.
+    Repo plain = Repo::open(root.native());
+    EXPECT_EQ(IndexFile::open(plain)->size(), 12u);
+    EXPECT_EQ(git_index_entrycount(plain.index().get()), 12u);
   }
 }
 

@@ -63,6 +63,7 @@ Repo Repo::open_from_env() {
   }
   check(rc, "opening the repository");
   Repo repo(std::move(owned));
+  if (index_file && !index_file->empty()) repo.index_file_ = absolute(*index_file);
 
   // git's rule for the working tree: GIT_WORK_TREE, else core.worktree, else
   // with GIT_DIR set the current directory (unless core.bare is true), else

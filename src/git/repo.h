@@ -54,6 +54,10 @@ class Repo {
   // The index git would use: GIT_INDEX_FILE when set, else the worktree's
   // index. Re-read from disk when it changed. A new reference each call.
   IndexPtr index() const;
+  // GIT_INDEX_FILE as open_from_env() found it, made absolute; nullopt when
+  // unset or empty, or when opened with open(). Lets a reader of the index
+  // file (IndexFile::open) find it without asking libgit2 to load it.
+  const std::optional<std::string>& index_file() const { return index_file_; }
   // A new reference to the object database.
   OdbPtr odb() const;
 
@@ -62,6 +66,7 @@ class Repo {
   ConfigPtr config_snapshot() const;
 
   RepositoryPtr repo_;
+  std::optional<std::string> index_file_;
 };
 
 }  // namespace kg
