@@ -1,6 +1,7 @@
 #include "git/index_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,17 +93,14 @@ std::optional<IndexFile> IndexFile::read(const std::string& path) {
   index.mtime_ = Time{static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<int64_t>(st.st_mtim.tv_nsec)};
   const size_t size = static_cast<size_t>(st.st_size);
   if (size < kHeaderSize + kHashSize) return std::nullopt;
-  index.data_.reset(new unsigned char[size]);
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::pread(file.fd, index.data_.get() + done, size - done, static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return std::nullopt;  // shrank under us or failed
-    done += static_cast<size_t>(n);
-  }
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd, 0);
+  if (map == MAP_FAILED) return std::nullopt;
+  index.data_ = std::unique_ptr<unsigned char, IndexFileUnmap>(static_cast<unsigned char*>(map), IndexFileUnmap{size});
   if (!index.parse(size)) return std::nullopt;
   return index;
 }
+
+void IndexFileUnmap::operator()(unsigned char* p) const noexcept { ::munmap(p, size); }
 
 bool IndexFile::parse(size_t size) {
   const unsigned char* d = data_.get();

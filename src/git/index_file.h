@@ -1,6 +1,7 @@
 // A read-only, fast parser of git's index file (versions 2, 3 and 4) with
-// its cache-tree (TREE extension), for the hot path of the hooks: one read
-// of the file, no checksum verification (git does not verify on read
+// its cache-tree (TREE extension), for the hot path of the hooks: the file
+// mapped once (git replaces it by rename, never rewrites it in place), no
+// checksum verification (git does not verify on read
 // either), no heap allocation per entry. What it does not handle (split or
 // sparse index, unknown mandatory extensions, unknown versions, truncated or
 // garbled data) makes read() return nullopt: fall back to libgit2
@@ -36,6 +37,12 @@ struct IndexEntry {
   bool assume_valid() const { return (flags & 0x8000) != 0; }
   bool skip_worktree() const { return (ext_flags & 0x4000) != 0; }
   bool intent_to_add() const { return (ext_flags & 0x2000) != 0; }
+};
+
+// Unmaps IndexFile's mapping of the file.
+struct IndexFileUnmap {
+  size_t size = 0;
+  void operator()(unsigned char* p) const noexcept;
 };
 
 class IndexFile {
@@ -95,7 +102,7 @@ class IndexFile {
   std::string path_;
   int version_ = 0;
   std::optional<Time> mtime_;
-  std::unique_ptr<unsigned char[]> data_;  // the file; v2/v3 paths point into it
+  std::unique_ptr<unsigned char, IndexFileUnmap> data_;  // the file, mapped; v2/v3 paths point into it
   std::vector<char> arena_;                // v4: the expanded paths
   std::vector<char> tree_paths_;           // the cache-tree folder paths
   std::vector<IndexEntry> entries_;
