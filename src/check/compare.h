@@ -31,6 +31,16 @@ Comparison compare_staged(const Repo& repo, const ScanOptions& scan);
 // it to learn whether anything is wrong, then compare_staged to report it.
 // nullopt when it cannot tell (unborn HEAD, conflicts, a config change).
 std::optional<Comparison> compare_staged_changes(const Repo& repo, const ScanOptions& scan);
+// compare_staged_changes through the claim index (check/claims.h): reads
+// the index file and only the folders it changed, and looks up who else
+// claims the IDs those files claim. nullopt when that cannot tell (no
+// cache, unborn HEAD, conflicts, config or product changes, symlinks,
+// possible renames, an index format it does not read).
+std::optional<Comparison> compare_staged_fast(const Repo& repo, const ScanOptions& scan);
+// compare_commits the same way, for hooks that look at what a merge or a
+// rewrite brought in: the new commit's snapshot and the files that changed.
+std::optional<Comparison> compare_commits_fast(const Repo& repo, const ScanOptions& scan, const Commit& base,
+                                               const Commit& head);
 // The working-tree files against HEAD.
 Comparison compare_worktree(const Repo& repo, const ScanOptions& scan);
 // Two commits; `base` may be absent (then nothing is a baseline).

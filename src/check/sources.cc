@@ -48,8 +48,25 @@ void for_each_source(const Repo& repo, const ScanOptions& options,
 }
 
 Highest highest_everywhere(const Repo& repo, const ScanOptions& options) {
+  if (auto seen = seen_everywhere_fast(repo, options)) return std::move(seen->highest);
   Highest out;
   for_each_source(repo, options, [&](const std::string&, const Backlog& b) { add_highest(b, out); });
+  return out;
+}
+
+SeenEverywhere seen_everywhere(const Repo& repo, const ScanOptions& options) {
+  if (auto seen = seen_everywhere_fast(repo, options)) return std::move(*seen);
+  SeenEverywhere out;
+  for_each_source(repo, options, [&](const std::string& name, const Backlog& b) {
+    add_highest(b, out.highest);
+    bool worktree = repo.is_bare() ? name == "HEAD" : name == "working tree";
+    if (!worktree) return;
+    out.config = b.config;
+    for (const Item& item : b.items)
+      for (const auto* id : {&item.id, &item.filename_id})
+        if (*id && (*id)->type != TypeCode::Adr)
+          out.item_keys[item.product_root].insert({(*id)->prefix, std::string(type_code((*id)->type))});
+  });
   return out;
 }
 
@@ -58,18 +75,23 @@ Highest highest_everywhere(const Repo& repo, const ScanOptions& options) {
 namespace kg {
 
 Highest product_sequences(const Product& product, const Backlog& backlog, const Highest& highest) {
+  std::set<SequenceKey> keys;
+  for (const Item& item : backlog.items) {
+    if (item.product_root != product.root) continue;
+    for (const auto* id : {&item.id, &item.filename_id})
+      if (*id && (*id)->type != TypeCode::Adr) keys.insert({(*id)->prefix, std::string(type_code((*id)->type))});
+  }
+  return product_sequences(product, keys, highest);
+}
+
+Highest product_sequences(const Product& product, const std::set<SequenceKey>& item_keys, const Highest& highest) {
   Highest out;
   auto take = [&](const SequenceKey& key) {
     auto it = highest.find(key);
     out[key] = it == highest.end() ? 0 : it->second;
   };
   for (TypeCode t : kAllTypes) take({product.prefix, std::string(type_code(t))});
-  for (const Item& item : backlog.items) {
-    if (item.product_root != product.root) continue;
-    for (const auto* id : {&item.id, &item.filename_id})
-      if (*id && (*id)->type != TypeCode::Adr)
-        take({(*id)->prefix, std::string(type_code((*id)->type))});
-  }
+  for (const SequenceKey& key : item_keys) take(key);
   return out;
 }
 

@@ -5,6 +5,8 @@
 
 #include <functional>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "check/backlog.h"
@@ -26,6 +28,19 @@ void for_each_source(const Repo& repo, const ScanOptions& options,
 // add_highest over every source.
 Highest highest_everywhere(const Repo& repo, const ScanOptions& options);
 
+// highest_everywhere, and what `sync` needs of the working tree (HEAD's
+// tree in a bare repository) besides.
+struct SeenEverywhere {
+  Highest highest;
+  Config config;  // the working tree's, prefixes resolved
+  // Product root -> the sequences its items' IDs belong to (not decisions).
+  std::map<std::string, std::set<SequenceKey>> item_keys;
+};
+SeenEverywhere seen_everywhere(const Repo& repo, const ScanOptions& options);
+// The same through the claim index, reading only what differs from HEAD
+// (check/sources_fast.cc); nullopt when the cache is off or HEAD unborn.
+std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanOptions& options);
+
 }  // namespace kg
 
 namespace kg {
@@ -35,5 +50,7 @@ namespace kg {
 // decisions, plus any foreign prefix its items carry (contract section 1:
 // foreign prefixes are facts to respect).
 Highest product_sequences(const Product& product, const Backlog& backlog, const Highest& highest);
+// The same with the sequences of the product's items already gathered.
+Highest product_sequences(const Product& product, const std::set<SequenceKey>& item_keys, const Highest& highest);
 
 }  // namespace kg

@@ -24,5 +24,10 @@ std::vector<ProductSync> sync_products(const Repo& repo, const ScanOptions& scan
                                        const std::vector<const Product*>& products,
                                        const std::function<std::string(const Product&)>& db_path_of,
                                        bool dry_run);
+// The same from what seen_everywhere found.
+std::vector<ProductSync> sync_products(const Repo& repo, const SeenEverywhere& seen,
+                                       const std::vector<const Product*>& products,
+                                       const std::function<std::string(const Product&)>& db_path_of,
+                                       bool dry_run);
 
 }  // namespace kg

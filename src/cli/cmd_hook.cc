@@ -48,7 +48,9 @@ RenderOptions refusing(const std::string& what, const std::string& bypass) {
 int staged(Session& s, const std::string& what) {
   // Most commits: read only what changed. Anything to refuse is then
   // reported from the full comparison, with suggestions and every claimant.
-  if (auto quick = compare_staged_changes(s.repo(), s.scan_options())) {
+  std::optional<Comparison> quick = compare_staged_fast(s.repo(), s.scan_options());
+  if (!quick) quick = compare_staged_changes(s.repo(), s.scan_options());
+  if (quick) {
     CheckOptions options;
     options.renames = quick->renames;
     CheckReport r = run_check(quick->now, quick->baseline ? &*quick->baseline : nullptr, options);
@@ -113,10 +115,10 @@ int pre_push(Session& s, const std::string& remote, std::istream& in) {
 
 // Sync quietly; say only what was raised.
 void sync_all(Session& s) {
-  const Backlog& b = s.worktree_backlog();
+  SeenEverywhere seen = seen_everywhere(s.repo(), s.scan_options());
   std::vector<const Product*> products;
-  for (const Product& p : b.config.products) products.push_back(&p);
-  for (const ProductSync& ps : sync_products(s.repo(), s.scan_options(), b, products,
+  for (const Product& p : seen.config.products) products.push_back(&p);
+  for (const ProductSync& ps : sync_products(s.repo(), seen, products,
                                              [&](const Product& p) { return s.db_path(p); }, false)) {
     for (const std::string& w : ps.result.warnings) s.out().warning(w);
     for (const auto& [key, ch] : ps.result.changes)
@@ -130,8 +132,15 @@ void sync_all(Session& s) {
 void warn_introduced(Session& s, const std::optional<Commit>& before, const char* what) {
   auto head = s.repo().head_commit();
   if (!before || !head) return;
-  Comparison c = compare_commits(s.repo(), s.scan_options(), before, *head);
   std::ostringstream report;
+  // Through the claim index when it can tell: then the full comparison only
+  // when there is something to report.
+  if (auto quick = compare_commits_fast(s.repo(), s.scan_options(), *before, *head)) {
+    int quick_rc = run_comparison(s, *quick, false, RenderOptions{true, "", ""}, report, s.out().color_err());
+    if (quick_rc == kOk) return;
+    report.str("");
+  }
+  Comparison c = compare_commits(s.repo(), s.scan_options(), before, *head);
   int rc = run_comparison(s, c, false, RenderOptions{true, "", ""}, report, s.out().color_err());
   if (rc != kOk) {
     std::cerr << report.str() << "kabsd-guard: the " << what

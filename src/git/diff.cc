@@ -132,6 +132,7 @@ std::vector<Change> diff_tree_to_workdir(const Repo& repo, const std::optional<T
                                          const DiffOptions& options) {
   if (repo.is_bare()) throw GitError("a bare repository has no working tree");
   DiffSetup setup(options);
+  IndexPtr index = repo.index();  // makes GIT_INDEX_FILE the repository's index
   git_diff* raw = nullptr;
   check(git_diff_tree_to_workdir_with_index(&raw, repo.raw(),
                                             old_tree ? old_tree->raw() : nullptr, &setup.options),

@@ -67,6 +67,7 @@ class Repo {
 
   RepositoryPtr repo_;
   std::optional<std::string> index_file_;
+  mutable bool index_set_ = false;  // index_file_ made the repository's index
 };
 
 }  // namespace kg

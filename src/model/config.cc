@@ -140,17 +140,23 @@ void add_discovered_products(Config& config, const std::vector<std::string>& pro
 
 void resolve_prefixes(Config& config, const std::vector<Item>& items) {
   // Count the prefixes the items of each product carry.
-  std::map<std::string, std::map<std::string, int>> counts;  // root -> prefix -> n
+  PrefixCounts counts;  // root -> prefix -> n
   for (const Item& item : items) {
     const auto& id = item.claimed_id();
     if (!id || id->type == TypeCode::Adr) continue;
     counts[item.product_root][id->prefix]++;
   }
+  resolve_prefixes(config, counts);
+}
+
+void resolve_prefixes(Config& config, const PrefixCounts& counts) {
+  static const std::map<std::string, int64_t> none;
   for (Product& p : config.products) {
-    const auto& seen = counts[p.root];
+    auto found = counts.find(p.root);
+    const auto& seen = found == counts.end() ? none : found->second;
     if (p.prefix_from != Product::PrefixFrom::Config) {
       std::string best;
-      int best_n = 0;
+      int64_t best_n = 0;
       for (const auto& [prefix, n] : seen)  // map order: ties go alphabetical
         if (n > best_n) best = prefix, best_n = n;
       if (!best.empty()) {
@@ -162,7 +168,7 @@ void resolve_prefixes(Config& config, const std::vector<Item>& items) {
       }
     }
     for (const auto& [prefix, n] : seen) {
-      if (prefix == p.prefix) continue;
+      if (prefix == p.prefix || n <= 0) continue;
       config.findings.push_back(
           {"prefix-mismatch", Severity::Warning, p.root, 0,
            std::to_string(n) + " item(s) of product " + p.key + " carry prefix " + prefix +

@@ -63,5 +63,8 @@ std::string derive_prefix(std::string_view key);
 // prefix differs from their product's add a `prefix-mismatch` warning to
 // `config.findings` (one per product and foreign prefix).
 void resolve_prefixes(Config& config, const std::vector<Item>& items);
+// The same from counts already made: product root -> prefix -> items.
+using PrefixCounts = std::map<std::string, std::map<std::string, int64_t>>;
+void resolve_prefixes(Config& config, const PrefixCounts& counts);
 
 }  // namespace kg

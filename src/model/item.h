@@ -12,6 +12,9 @@
 
 namespace kg {
 
+// Frontmatter sits at the top: a file larger than this is read only this far.
+inline constexpr size_t kMaxFrontmatterRead = 1 << 20;
+
 struct Item {
   std::string path;          // repository-relative
   std::string product_root;  // repository-relative product root holding it

@@ -1,0 +1,196 @@
+#include "check/claims.h"
+
+#include <algorithm>
+#include <map>
+
+#include "git/blob.h"
+#include "git/tree_view.h"
+#include "model/layout.h"
+#include "util/paths.h"
+#include "util/strings.h"
+
+namespace kg {
+
+namespace {
+
+bool below(std::string_view path, std::string_view dir) {
+  if (dir.empty()) return true;
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
+std::set<std::string> roots_of(const Config& config) {
+  std::set<std::string> roots;
+  for (const Product& p : config.products) roots.insert(p.root);
+  return roots;
+}
+
+std::string raw(const git_oid& oid) {
+  return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
+}
+
+git_oid from_raw(std::string_view bytes) {
+  git_oid oid{};
+  if (bytes.size() == GIT_OID_RAWSZ) git_oid_fromraw(&oid, reinterpret_cast<const unsigned char*>(bytes.data()));
+  return oid;
+}
+
+std::vector<std::string> walk_up(std::string_view start) {
+  std::vector<std::string> dirs;
+  std::string d = path_normalize(start);
+  for (;;) {
+    dirs.push_back(d);
+    if (d.empty()) break;
+    d = std::string(path_dirname(d));
+  }
+  return dirs;
+}
+
+constexpr std::string_view kConfigName = ".kano/backlog_config.toml";
+
+void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tree, const Config& config) {
+  TreeView view(repo, tree);
+  for (const std::string& root : roots_of(config)) {
+    for (std::string_view sub : {"items", "decisions"}) {
+      view.walk(path_join(root, sub), is_excluded_dir, [&](const FileEntry& e) {
+        if (e.symlink) return;
+        auto where = place(config, e.path);
+        if (!where || where->root != root) return;  // an earlier root reads it
+        index.put(claim_row(item_at(facts, *where, e.path, e.oid), e.oid));
+      });
+    }
+  }
+}
+
+void apply(ClaimIndex& index, BlobFacts& facts, const std::vector<Delta>& deltas, const Config& config) {
+  for (const Delta& d : deltas) {
+    auto where = place(config, d.path);
+    if (!where) continue;
+    index.remove(d.path);
+    if (d.new_mode == GIT_FILEMODE_BLOB || d.new_mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+      index.put(claim_row(item_at(facts, *where, d.path, d.new_oid), d.new_oid));
+  }
+}
+
+}  // namespace
+
+std::optional<Placement> place(const Config& config, std::string_view path) {
+  for (const std::string& root : roots_of(config)) {
+    bool adr_dir = below(path, path_join(root, "decisions"));
+    if (!adr_dir && !below(path, path_join(root, "items"))) continue;
+    Entry kind = classify(path_relative(path, root));
+    if (kind == Entry::None) return std::nullopt;
+    return Placement{root, kind == Entry::Adr};
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> backlog_prefixes(const Config& config, const ScanOptions& scan) {
+  std::set<std::string> out = roots_of(config);
+  out.insert(path_join(config.base, kLegacyRoot));
+  for (const std::string& dir : walk_up(scan.start_dir)) out.insert(path_join(dir, kConfigName));
+  if (!config.path.empty()) out.insert(config.path);
+  return {out.begin(), out.end()};
+}
+
+bool changes_layout(const Config& config, std::string_view path) {
+  if (path == config.path || path_basename(path) == "backlog_config.toml") return true;
+  std::set<std::string> roots = roots_of(config);
+  std::string products = path_join(config.base, kProductsDir);
+  if (below(path, products)) {
+    std::string_view rest = std::string_view(path).substr(products.size() + 1);
+    std::string_view name = rest.substr(0, rest.find('/'));
+    if (name.size() == rest.size()) return false;  // a file in the products folder itself
+    if (!is_excluded_dir(name) && !roots.count(path_join(products, name))) return true;
+  }
+  std::string legacy = path_join(config.base, kLegacyRoot);
+  if (!roots.count(legacy) && (below(path, path_join(legacy, "items")) || below(path, path_join(legacy, "decisions"))))
+    return true;
+  return false;
+}
+
+std::string config_fingerprint(const Config& config) {
+  std::string out = config.path + '\n' + config.base + '\n';
+  for (const Product& p : config.products) {
+    out += p.key + '\t' + p.root + '\t';
+    out += p.prefix_from == Product::PrefixFrom::Config ? p.prefix : std::string("*");
+    out += '\n';
+  }
+  return out;
+}
+
+BlobFacts::BlobFacts(const Repo& repo, FactsCache* cache) : repo_(repo), cache_(cache), odb_(repo.odb()) {}
+
+FileFacts BlobFacts::get(const git_oid& oid) {
+  std::string key = raw(oid);
+  if (cache_)
+    if (auto f = cache_->blob(key)) return *f;
+  FileFacts f = facts_of(read_blob_prefix(repo_.raw(), odb_.get(), oid, kMaxFrontmatterRead));
+  if (cache_) cache_->put_blob(key, f);
+  return f;
+}
+
+Item item_at(BlobFacts& facts, const Placement& where, const std::string& path, const git_oid& oid) {
+  return make_item(path, where.root, where.adr, facts.get(oid));
+}
+
+ClaimRow claim_row(const Item& item, const git_oid& oid) {
+  ClaimRow r;
+  r.path = item.path;
+  r.oid = raw(oid);
+  r.root = item.product_root;
+  r.kind = item.adr ? 1 : 0;
+  r.claim = item.claim_key();
+  r.uid = to_lower(trim(item.uid));
+  if (const auto& id = item.claimed_id(); id && id->type != TypeCode::Adr) r.prefix = id->prefix;
+  for (const auto* id : {&item.id, &item.filename_id}) {
+    if (!*id) continue;
+    if ((*id)->type == TypeCode::Adr) r.numbers.push_back({"@" + item.product_root, "ADR", (*id)->number});
+    else r.numbers.push_back({(*id)->prefix, std::string(type_code((*id)->type)), (*id)->number});
+  }
+  return r;
+}
+
+std::vector<Item> items_of(const std::vector<ClaimRow>& rows, BlobFacts& facts) {
+  std::vector<Item> out;
+  out.reserve(rows.size());
+  for (const ClaimRow& r : rows)
+    if (r.kind != 2) out.push_back(make_item(r.path, r.root, r.kind == 1, facts.get(from_raw(r.oid))));
+  std::sort(out.begin(), out.end(), [](const Item& a, const Item& b) { return a.path < b.path; });
+  return out;
+}
+
+std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, BlobFacts& facts, const Tree& tree,
+                                    const Config& config) {
+  std::unique_ptr<ClaimIndex> index = scan.cache ? ClaimIndex::open(repo.common_dir()) : nullptr;
+  if (!index) return std::nullopt;
+  const std::string fingerprint = config_fingerprint(config);
+  const std::string want = tree.hex() + '\n' + fingerprint;
+  try {
+    std::string have = index->state();
+    if (have == want) return Snapshot{std::move(index), tree, config};
+    size_t nl = have.find('\n');
+    git_oid old{};
+    git_tree* old_tree = nullptr;
+    if (nl != std::string::npos && have.compare(nl + 1, std::string::npos, fingerprint) == 0 &&
+        git_oid_fromstrn(&old, have.data(), nl) == 0 && git_tree_lookup(&old_tree, repo.raw(), &old) == 0) {
+      std::optional<Tree> from{Tree(TreePtr(old_tree))};
+      apply(*index, facts, tree_delta(repo, from, tree, backlog_prefixes(config, scan)), config);
+    } else {
+      git_error_clear();
+      index->clear();
+      build(*index, repo, facts, tree, config);
+    }
+    index->set_state(want);
+  } catch (const std::exception&) {
+    // Unreadable objects and the like: leave an empty snapshot; the caller
+    // scans and reports what is wrong.
+    try {
+      index->clear();
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+  }
+  return Snapshot{std::move(index), tree, config};
+}
+
+}  // namespace kg

@@ -1,0 +1,71 @@
+// Reading a backlog through the claim index (store/claims_index.h): the
+// snapshot of one tree, rolled from tree to tree by the files that differ,
+// and the few items a check needs fetched from it by ID, uid or path.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "check/backlog.h"
+#include "git/object.h"
+#include "git/repo.h"
+#include "git/tree_delta.h"
+#include "store/claims_index.h"
+
+namespace kg {
+
+// Where `path` sits in the backlog `config` describes: its product root and
+// whether it is a decision. nullopt when a scan would not read it as an
+// item or decision file.
+struct Placement {
+  std::string root;
+  bool adr = false;
+};
+std::optional<Placement> place(const Config& config, std::string_view path);
+
+// The folders a delta between two snapshots of the backlog must cover.
+std::vector<std::string> backlog_prefixes(const Config& config, const ScanOptions& scan);
+// True when a change at `path` can change the products or the config
+// themselves (a config file, a product folder that `config` does not have):
+// then a delta alone cannot tell what the new snapshot holds.
+bool changes_layout(const Config& config, std::string_view path);
+// What makes the rows of two snapshots comparable: the config file's place
+// and the products with their configured prefixes.
+std::string config_fingerprint(const Config& config);
+
+// What files say, by blob id: the facts cache first, the object database
+// when it has no answer (which is then remembered).
+class BlobFacts {
+ public:
+  BlobFacts(const Repo& repo, FactsCache* cache);
+  FileFacts get(const git_oid& oid);
+
+ private:
+  const Repo& repo_;
+  FactsCache* cache_;
+  OdbPtr odb_;
+};
+
+// The item a file of the backlog is, from its blob.
+Item item_at(BlobFacts& facts, const Placement& where, const std::string& path, const git_oid& oid);
+ClaimRow claim_row(const Item& item, const git_oid& oid);
+// The items of `rows`, sorted by path.
+std::vector<Item> items_of(const std::vector<ClaimRow>& rows, BlobFacts& facts);
+
+// The claim index of the clone, brought to `tree` (whose backlog config is
+// `config`, from load_products of that tree): by the files that changed
+// since the tree it held when the config is the same, else rebuilt. nullptr
+// when the cache is off or unusable; callers then scan.
+struct Snapshot {
+  std::unique_ptr<ClaimIndex> index;
+  Tree tree;
+  Config config;
+};
+std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, BlobFacts& facts, const Tree& tree,
+                                    const Config& config);
+
+}  // namespace kg

@@ -1,0 +1,134 @@
+// The comparisons of the hooks' hot paths, read through the claim index:
+// what changed decides which IDs can be introduced, and only the items
+// claiming those IDs are read (check/claims.h).
+#include <algorithm>
+
+#include "check/claims.h"
+#include "check/compare.h"
+#include "git/index_file.h"
+#include "git/tree_view.h"
+#include "util/strings.h"
+
+namespace kg {
+
+namespace {
+
+bool is_file(uint32_t mode) { return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE; }
+
+// The blob id at `path` in `tree`; nullopt when there is none.
+std::optional<git_oid> blob_at(const Tree& tree, const std::string& path) {
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, tree.raw(), path.c_str()) != 0) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  TreeEntryPtr entry(e);
+  return *git_tree_entry_id(entry.get());
+}
+
+bool same_oid(const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
+  if (!a || !b) return !a && !b;
+  return git_oid_equal(&*a, &*b) != 0;
+}
+
+void finish(Backlog& b) {
+  std::sort(b.items.begin(), b.items.end(), [](const Item& x, const Item& y) { return x.path < y.path; });
+  resolve_prefixes(b.config, b.items);
+  // Prefix counts over a few items mean nothing: leave them to full scans.
+  std::erase_if(b.config.findings, [](const Finding& f) { return f.kind == "prefix-mismatch"; });
+}
+
+// `deltas` turn the backlog of `snapshot_tree` into the other side. When
+// `snapshot_is_new`, the snapshot is the new side (two commits); else the
+// baseline (a tree and the index). nullopt when a delta alone cannot tell
+// (layout or config changes, conflicts, symlinks, possible renames).
+std::optional<Comparison> compare_through(const Repo& repo, const ScanOptions& scan, const Tree& snapshot_tree,
+                                          const Config& config, const std::vector<Delta>& deltas,
+                                          bool snapshot_is_new) {
+  BlobFacts facts(repo, scan.cache);
+  ScanFilter filter;
+  std::vector<Item> changed_new, changed_old;
+  std::set<std::string> new_paths;
+  bool added = false, deleted = false;
+  for (const Delta& d : deltas) {
+    if (d.stage > 0 || changes_layout(config, d.path)) return std::nullopt;
+    auto where = place(config, d.path);
+    if (!where) continue;
+    if (d.new_mode == GIT_FILEMODE_LINK || d.old_mode == GIT_FILEMODE_LINK) return std::nullopt;
+    bool had = is_file(d.old_mode), has = is_file(d.new_mode);
+    if (had) {
+      filter.paths.insert(d.path);
+      if (snapshot_is_new) changed_old.push_back(item_at(facts, *where, d.path, d.old_oid));
+    }
+    if (has) {
+      new_paths.insert(d.path);
+      changed_new.push_back(item_at(facts, *where, d.path, d.new_oid));
+    }
+    added |= has && !had;
+    deleted |= had && !has;
+  }
+  if (added && deleted) return std::nullopt;  // perhaps a rename: the full diff finds those
+  for (const Item& item : changed_new) {
+    if (std::string key = item.claim_key(); !key.empty()) filter.keys.insert(key);
+    if (!item.uid.empty()) filter.uids.insert(to_lower(trim(item.uid)));
+  }
+  Comparison c;
+  c.baseline = Backlog{};
+  c.baseline->config = config;
+  c.now.config = config;
+  c.renames = [] { return std::map<std::string, std::string>(); };
+  if (!filter.paths.empty() || !changed_new.empty()) {
+    auto snap = snapshot_at(repo, scan, facts, snapshot_tree, config);
+    if (!snap) return std::nullopt;
+    std::set<std::string> paths = filter.paths;
+    paths.insert(new_paths.begin(), new_paths.end());
+    std::vector<Item> related = items_of(snap->index->related(filter.keys, filter.uids, paths), facts);
+    Backlog& same_side = snapshot_is_new ? c.now : *c.baseline;
+    Backlog& other_side = snapshot_is_new ? *c.baseline : c.now;
+    const std::set<std::string>& replaced = snapshot_is_new ? new_paths : filter.paths;
+    for (const Item& item : related) {
+      same_side.items.push_back(item);
+      if (!replaced.count(item.path)) other_side.items.push_back(item);
+    }
+    std::vector<Item>& changed = snapshot_is_new ? changed_old : changed_new;
+    for (Item& item : changed) other_side.items.push_back(std::move(item));
+  }
+  finish(c.now);
+  finish(*c.baseline);
+  return c;
+}
+
+}  // namespace
+
+std::optional<Comparison> compare_staged_fast(const Repo& repo, const ScanOptions& scan) {
+  if (!scan.cache) return std::nullopt;
+  std::optional<Tree> head = repo.head_tree();
+  if (!head) return std::nullopt;
+  std::optional<IndexFile> index = IndexFile::open(repo);
+  if (!index || index->has_conflicts()) return std::nullopt;
+  Config config = load_products(TreeView(repo, *head), scan).config;
+  if (config.products.empty()) return std::nullopt;
+  if (!scan.config_text && !config.path.empty()) {
+    const IndexEntry* staged = index->find(config.path);
+    if (!staged || !same_oid(staged->oid, blob_at(*head, config.path))) return std::nullopt;
+  }
+  for (const Product& p : config.products)
+    if (index->below(p.root).empty()) return std::nullopt;  // a product going away
+  std::vector<Delta> deltas = index_delta(repo, head, *index, backlog_prefixes(config, scan));
+  return compare_through(repo, scan, *head, config, deltas, false);
+}
+
+std::optional<Comparison> compare_commits_fast(const Repo& repo, const ScanOptions& scan, const Commit& base,
+                                               const Commit& head) {
+  if (!scan.cache) return std::nullopt;
+  Tree old_tree = base.tree(), new_tree = head.tree();
+  Config was = load_products(TreeView(repo, old_tree), scan).config;
+  Config is = load_products(TreeView(repo, new_tree), scan).config;
+  if (is.products.empty() || config_fingerprint(was) != config_fingerprint(is)) return std::nullopt;
+  if (!scan.config_text && !is.path.empty() && !same_oid(blob_at(old_tree, is.path), blob_at(new_tree, is.path)))
+    return std::nullopt;
+  std::vector<Delta> deltas = tree_delta(repo, old_tree, new_tree, backlog_prefixes(is, scan));
+  return compare_through(repo, scan, new_tree, is, deltas, true);
+}
+
+}  // namespace kg

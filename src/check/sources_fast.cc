@@ -1,0 +1,273 @@
+// highest_everywhere through the claim index: HEAD's snapshot answers for
+// HEAD, and every other snapshot (branches, the index, the working tree)
+// adds only the files where it differs from HEAD (or from the index). The
+// highest over HEAD plus a source's differing files is the highest over
+// HEAD plus that source, so nothing read is lost and nothing else is read.
+#include <algorithm>
+#include <fstream>
+
+#include "check/claims.h"
+#include "check/sources.h"
+#include "git/index_file.h"
+#include "git/index_view.h"
+#include "git/refs.h"
+#include "git/tree_view.h"
+#include "git/workdir_view.h"
+#include "git/worktree_changes.h"
+#include "git/worktrees.h"
+#include "model/layout.h"
+#include "util/paths.h"
+
+namespace kg {
+
+namespace {
+
+using RawHighest = std::map<std::pair<std::string, std::string>, int64_t>;
+
+void raise(Highest& out, const SequenceKey& key, int64_t n) {
+  int64_t& v = out[key];
+  if (n > v) v = n;
+}
+
+// Product root -> prefix, as the counts resolve them.
+std::map<std::string, std::string> prefix_by_root(const Config& config, const PrefixCounts& counts) {
+  Config c = config;
+  resolve_prefixes(c, counts);
+  std::map<std::string, std::string> out;
+  for (const Product& p : c.products) out[p.root] = p.prefix;
+  return out;
+}
+
+// Adds raw keys: a decision's ("@" + root, "ADR") becomes its product's.
+void add_raw(Highest& out, const RawHighest& raw, const std::map<std::string, std::string>& prefixes) {
+  for (const auto& [key, n] : raw) {
+    if (key.second == "ADR" && !key.first.empty() && key.first[0] == '@') {
+      auto it = prefixes.find(key.first.substr(1));
+      if (it != prefixes.end()) raise(out, {it->second, "ADR"}, n);
+    } else {
+      raise(out, key, n);
+    }
+  }
+}
+
+void add_row(RawHighest& raw, const ClaimRow& row) {
+  for (const ClaimRow::Number& num : row.numbers) {
+    int64_t& v = raw[{num.prefix, num.type}];
+    v = std::max(v, num.n);
+  }
+}
+
+bool is_file(uint32_t mode) { return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE; }
+
+// One snapshot's difference from the one it is read against.
+using KeyCounts = std::map<std::string, std::map<SequenceKey, int64_t>>;
+
+void count(PrefixCounts& counts, KeyCounts& keys, const ClaimRow& row, int delta) {
+  if (!row.prefix.empty()) counts[row.root][row.prefix] += delta;
+  for (const ClaimRow::Number& num : row.numbers)
+    if (num.type != "ADR") keys[row.root][{num.prefix, num.type}] += delta;
+}
+
+struct Difference {
+  RawHighest raw;       // numbers of its differing files
+  PrefixCounts counts;  // its prefix counts
+  KeyCounts keys;       // its sequence counts
+  std::map<std::string, ClaimRow> rows;  // its differing files, by path
+};
+
+class Reader {
+ public:
+  Reader(Snapshot& snap, BlobFacts& facts)
+      : snap_(snap), facts_(facts),
+        head_counts_(snap.index->prefix_counts()), head_keys_(snap.index->key_counts()),
+        head_prefixes_(prefix_by_root(snap.config, head_counts_)) {
+    add_raw(highest_, snap.index->highest(), head_prefixes_);
+  }
+
+  Highest& highest() { return highest_; }
+  const PrefixCounts& head_counts() const { return head_counts_; }
+  const KeyCounts& head_keys() const { return head_keys_; }
+
+  // A snapshot given as files that differ from HEAD's (base == nullptr) or
+  // from `base`. nullopt when a difference changes the layout.
+  std::optional<Difference> read(const std::vector<Delta>& deltas, const Difference* base) {
+    Difference d;
+    d.counts = base ? base->counts : head_counts_;
+    d.keys = base ? base->keys : head_keys_;
+    if (base) d.rows = base->rows;
+    for (const Delta& delta : deltas) {
+      if (changes_layout(snap_.config, delta.path)) return std::nullopt;
+      auto where = place(snap_.config, delta.path);
+      if (!where) continue;
+      if (auto old = old_row(delta.path, base)) count(d.counts, d.keys, *old, -1);
+      d.rows.erase(delta.path);
+      if (is_file(delta.new_mode)) {
+        ClaimRow row = claim_row(item_at(facts_, *where, delta.path, delta.new_oid), delta.new_oid);
+        count(d.counts, d.keys, row, 1);
+        add_row(d.raw, row);
+        d.rows.emplace(delta.path, std::move(row));
+      }
+    }
+    return d;
+  }
+
+  // Working-tree files that differ from the index (`index_diff`).
+  std::optional<Difference> read_files(const std::string& workdir, const std::vector<std::string>& paths,
+                                       const Difference& index_diff) {
+    Difference d;
+    d.counts = index_diff.counts;
+    d.keys = index_diff.keys;
+    d.rows = index_diff.rows;
+    for (const std::string& path : paths) {
+      auto where = place(snap_.config, path);
+      if (!where) continue;
+      if (auto old = old_row(path, &index_diff)) count(d.counts, d.keys, *old, -1);
+      std::ifstream in(workdir + "/" + path, std::ios::binary);
+      std::string text(kMaxFrontmatterRead, '\0');
+      in.read(text.data(), static_cast<std::streamsize>(text.size()));
+      text.resize(static_cast<size_t>(in.gcount()));
+      Item item = make_item(path, where->root, where->adr, facts_of(text));
+      ClaimRow row = claim_row(item, git_oid{});
+      count(d.counts, d.keys, row, 1);
+      add_row(d.raw, row);
+      d.rows[path] = std::move(row);
+    }
+    return d;
+  }
+
+  void add(const Difference& d) {
+    auto prefixes = prefix_by_root(snap_.config, d.counts);
+    add_raw(highest_, d.raw, prefixes);
+    // Unchanged decisions count under this snapshot's prefix too when it
+    // resolves its products' prefixes differently from HEAD.
+    if (prefixes != head_prefixes_) add_raw(highest_, snap_.index->highest(), prefixes);
+  }
+
+ private:
+  // The row a path has in the snapshot a difference is taken against.
+  std::optional<ClaimRow> old_row(const std::string& path, const Difference* base) {
+    if (base) {
+      auto it = base->rows.find(path);
+      if (it != base->rows.end()) return it->second;
+    }
+    return snap_.index->get(path);
+  }
+
+  Snapshot& snap_;
+  BlobFacts& facts_;
+  PrefixCounts head_counts_;
+  KeyCounts head_keys_;
+  std::map<std::string, std::string> head_prefixes_;
+  Highest highest_;
+};
+
+std::optional<git_oid> blob_id(const Tree& tree, const std::string& path) {
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, tree.raw(), path.c_str()) != 0) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  TreeEntryPtr entry(e);
+  return *git_tree_entry_id(entry.get());
+}
+
+bool same_config(const Repo& repo, const ScanOptions& scan, const Snapshot& snap, const Tree& tree) {
+  Config c = load_products(TreeView(repo, tree), scan).config;
+  if (config_fingerprint(c) != config_fingerprint(snap.config)) return false;
+  if (scan.config_text || c.path.empty()) return true;
+  auto a = blob_id(tree, c.path), b = blob_id(snap.tree, c.path);
+  return a && b && git_oid_equal(&*a, &*b);
+}
+
+std::vector<std::string> item_dirs(const Config& config) {
+  std::vector<std::string> out;
+  for (const Product& p : config.products)
+    for (const char* sub : {"items", "decisions"}) out.push_back(path_join(p.root, sub));
+  return out;
+}
+
+}  // namespace
+
+std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanOptions& scan) {
+  if (!scan.cache) return std::nullopt;
+  std::optional<Tree> head = repo.head_tree();
+  if (!head) return std::nullopt;
+  Config config = load_products(TreeView(repo, *head), scan).config;
+  if (config.products.empty()) return std::nullopt;
+  BlobFacts facts(repo, scan.cache);
+  std::optional<Snapshot> snap = snapshot_at(repo, scan, facts, *head, config);
+  if (!snap) return std::nullopt;
+  Reader reader(*snap, facts);
+  const std::vector<std::string> prefixes = backlog_prefixes(config, scan);
+  SeenEverywhere out;
+
+  for (const auto& [name, tree] : ref_trees(repo)) {
+    if (git_oid_equal(&tree.id(), &head->id())) continue;
+    std::optional<Difference> d;
+    if (same_config(repo, scan, *snap, tree)) d = reader.read(tree_delta(repo, head, tree, prefixes), nullptr);
+    if (d) reader.add(*d);
+    else add_highest(scan_backlog(TreeView(repo, tree), scan), reader.highest());
+  }
+
+  PrefixCounts worktree_counts = reader.head_counts();
+  KeyCounts worktree_keys = reader.head_keys();
+  Config worktree_config = config;
+  bool resolved = false;  // worktree_config's prefixes
+  if (!repo.is_bare()) {
+    std::optional<Difference> staged;
+    std::optional<IndexFile> index = IndexFile::open(repo);
+    if (index) {
+      bool usable = true;
+      if (!scan.config_text && !config.path.empty()) {
+        const IndexEntry* e = index->find(config.path);
+        auto at_head = blob_id(*head, config.path);
+        usable = e && at_head && git_oid_equal(&e->oid, &*at_head);
+      }
+      for (const Product& p : config.products) usable = usable && !index->below(p.root).empty();
+      if (usable) staged = reader.read(index_delta(repo, head, *index, prefixes), nullptr);
+    }
+    if (staged) reader.add(*staged);
+    else add_highest(scan_backlog(IndexView(repo), scan), reader.highest());
+
+    std::optional<Difference> files;
+    Backlog on_disk = load_products(WorkdirView(repo.workdir()), scan);
+    bool same = staged && config_fingerprint(on_disk.config) == config_fingerprint(config);
+    if (same && !scan.config_text && !config.path.empty()) {
+      std::ifstream in(path_join(repo.workdir(), config.path), std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      same = TreeView(repo, *head).read(config.path) == text;
+    }
+    if (same) {
+      std::vector<std::string> changed = worktree_changes(repo.workdir(), *index, item_dirs(config), is_excluded_dir);
+      files = reader.read_files(repo.workdir(), changed, *staged);
+    }
+    if (files) {
+      reader.add(*files);
+      worktree_counts = files->counts;
+      worktree_keys = files->keys;
+    } else {
+      Backlog wt = scan_worktree(repo, scan);
+      add_highest(wt, reader.highest());
+      worktree_keys.clear();
+      for (const Item& item : wt.items)
+        for (const auto* id : {&item.id, &item.filename_id})
+          if (*id && (*id)->type != TypeCode::Adr)
+            worktree_keys[item.product_root][{(*id)->prefix, std::string(type_code((*id)->type))}]++;
+      worktree_config = wt.config;
+      resolved = true;
+    }
+  }
+  for (const std::string& dir : other_worktrees(repo)) {
+    Repo sibling = Repo::open(dir);
+    add_highest(scan_worktree(sibling, scan), reader.highest());
+  }
+  out.highest = std::move(reader.highest());
+  if (!resolved) resolve_prefixes(worktree_config, worktree_counts);
+  out.config = std::move(worktree_config);
+  for (const auto& [root, keys] : worktree_keys)
+    for (const auto& [key, n] : keys)
+      if (n > 0) out.item_keys[root].insert(key);
+  return out;
+}
+
+}  // namespace kg

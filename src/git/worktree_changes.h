@@ -1,0 +1,23 @@
+// The first pass of `git status`, done on our own index reader: which files
+// of the working tree may differ from the index, judged by stat data alone,
+// so that only those need reading.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "git/index_file.h"
+#include "git/view.h"
+
+namespace kg {
+
+// Regular files below `dirs` (repository-relative folders) that the index
+// does not have, or whose stat data (size, mtime, ctime, inode, executable
+// bit) differs from their stage-0 entry, or that are racily clean (modified
+// in the same second the index was written, or later). Folders `skip_dir`
+// accepts are pruned; symlinks and deleted files are not listed. Sorted by
+// path. Reads no file contents.
+std::vector<std::string> worktree_changes(const std::string& workdir, const IndexFile& index,
+                                          const std::vector<std::string>& dirs, const View::SkipDir& skip_dir);
+
+}  // namespace kg

@@ -1,0 +1,248 @@
+#include "store/claims_index.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <unordered_map>
+
+#include "store/sqlite.h"
+
+namespace kg {
+
+namespace {
+
+// Bump when what a row means changes: the tables are then rebuilt.
+constexpr int kVersion = 1;
+
+constexpr const char* kSchema =
+    "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, oid BLOB NOT NULL, root BLOB NOT NULL,"
+    " kind INTEGER NOT NULL, claim BLOB NOT NULL, uid BLOB NOT NULL, prefix BLOB NOT NULL,"
+    " p1 BLOB, t1 TEXT, n1 INTEGER, p2 BLOB, t2 TEXT, n2 INTEGER) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS files_claim ON files(claim) WHERE claim <> x'';"
+    "CREATE INDEX IF NOT EXISTS files_uid ON files(uid) WHERE uid <> x'';"
+    "CREATE INDEX IF NOT EXISTS files_n1 ON files(p1, t1, n1) WHERE p1 IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS files_n2 ON files(p2, t2, n2) WHERE p2 IS NOT NULL;"
+    "CREATE TABLE IF NOT EXISTS counts (root BLOB, prefix BLOB, n INTEGER NOT NULL,"
+    " PRIMARY KEY (root, prefix)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS keys (root BLOB, p BLOB, t TEXT, n INTEGER NOT NULL,"
+    " PRIMARY KEY (root, p, t)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS seqs (p BLOB, t TEXT, PRIMARY KEY (p, t)) WITHOUT ROWID;";
+
+constexpr const char* kDrop =
+    "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS counts;"
+    "DROP TABLE IF EXISTS seqs; DROP TABLE IF EXISTS keys;";
+
+std::unique_ptr<Database> open_db(const std::string& path) {
+  auto db = std::make_unique<Database>(path, Database::Mode::ReadWriteCreate);
+  if (db->read_only()) throw StoreError("read-only", 8 /* SQLITE_READONLY */);
+  db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;");
+  db->exec("BEGIN IMMEDIATE");
+  auto st = db->prepare("PRAGMA user_version");
+  st.step();
+  if (st.column_int64(0) != kVersion) {
+    db->exec(kDrop);
+    db->exec("PRAGMA user_version=" + std::to_string(kVersion));
+  }
+  db->exec(kSchema);
+  return db;
+}
+
+ClaimRow row_of(const Statement& st) {
+  ClaimRow r;
+  r.path = st.column_blob(0);
+  r.oid = st.column_blob(1);
+  r.root = st.column_blob(2);
+  r.kind = static_cast<int>(st.column_int64(3));
+  r.claim = st.column_blob(4);
+  r.uid = st.column_blob(5);
+  r.prefix = st.column_blob(6);
+  for (int i : {7, 10})
+    if (!st.column_is_null(i))
+      r.numbers.push_back({st.column_blob(i), st.column_text(i + 1), st.column_int64(i + 2)});
+  return r;
+}
+
+constexpr const char* kColumns = "path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2";
+
+}  // namespace
+
+std::unique_ptr<ClaimIndex> ClaimIndex::open(const std::string& common_dir) {
+  const char* off = std::getenv("KABSD_GUARD_NO_CACHE");
+  if (off && *off && std::string_view(off) != "0") return nullptr;
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(common_dir) / "kabsd-guard";
+  std::string path = (dir / "cache-claims.sqlite3").string();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      return std::unique_ptr<ClaimIndex>(new ClaimIndex(open_db(path)));
+    } catch (const StoreError& e) {
+      if (!is_corrupt(e.code())) return nullptr;  // read-only, locked...: run without
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+    }
+  }
+  return nullptr;
+}
+
+ClaimIndex::ClaimIndex(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+ClaimIndex::~ClaimIndex() {
+  try {
+    if (!db_->autocommit()) db_->exec("COMMIT");
+  } catch (const StoreError&) {
+    // A cache: what could not be written is rebuilt next time.
+  }
+}
+
+Statement& ClaimIndex::prepared(const char* sql) {
+  auto& slot = statements_[sql];
+  if (!slot) slot = std::make_unique<Statement>(db_->prepare(sql));
+  slot->reset();
+  return *slot;
+}
+
+std::string ClaimIndex::state() {
+  Statement& st = prepared("SELECT v FROM meta WHERE k = 'state'");
+  return st.step() ? st.column_blob(0) : std::string();
+}
+
+void ClaimIndex::set_state(const std::string& state) {
+  Statement& st = prepared("INSERT OR REPLACE INTO meta (k, v) VALUES ('state', ?)");
+  st.bind_blob(1, state);
+  st.step();
+}
+
+void ClaimIndex::clear() {
+  db_->exec("DELETE FROM files; DELETE FROM counts; DELETE FROM seqs; DELETE FROM keys; DELETE FROM meta;");
+}
+
+void ClaimIndex::adjust_counts(const ClaimRow& row, int delta) {
+  if (!row.prefix.empty()) {
+    Statement& up = prepared(
+        "INSERT INTO counts (root, prefix, n) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (root, prefix) DO UPDATE SET n = n + ?3");
+    up.bind_blob(1, row.root).bind_blob(2, row.prefix).bind(3, int64_t{delta});
+    up.step();
+  }
+  for (const ClaimRow::Number& num : row.numbers) {
+    if (num.type == "ADR") continue;
+    Statement& up = prepared(
+        "INSERT INTO keys (root, p, t, n) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (root, p, t) DO UPDATE SET n = n + ?4");
+    up.bind_blob(1, row.root).bind_blob(2, num.prefix).bind(3, num.type).bind(4, int64_t{delta});
+    up.step();
+  }
+}
+
+void ClaimIndex::put(const ClaimRow& row) {
+  remove(row.path);
+  Statement& ins = prepared(
+                            "INSERT INTO files (path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind_blob(1, row.path).bind_blob(2, row.oid).bind_blob(3, row.root).bind(4, int64_t{row.kind});
+  ins.bind_blob(5, row.claim).bind_blob(6, row.uid).bind_blob(7, row.prefix);
+  for (size_t i = 0; i < 2; ++i) {
+    int col = 8 + static_cast<int>(i) * 3;
+    if (i < row.numbers.size()) {
+      ins.bind_blob(col, row.numbers[i].prefix).bind(col + 1, row.numbers[i].type).bind(col + 2, row.numbers[i].n);
+      Statement& seq = prepared("INSERT OR IGNORE INTO seqs (p, t) VALUES (?, ?)");
+      seq.bind_blob(1, row.numbers[i].prefix).bind(2, row.numbers[i].type);
+      seq.step();
+    } else {
+      ins.bind_null(col).bind_null(col + 1).bind_null(col + 2);
+    }
+  }
+  ins.step();
+  adjust_counts(row, 1);
+}
+
+void ClaimIndex::remove(const std::string& path) {
+  std::optional<ClaimRow> old = get(path);
+  if (!old) return;
+  Statement& del = prepared("DELETE FROM files WHERE path = ?");
+  del.bind_blob(1, path);
+  del.step();
+  adjust_counts(*old, -1);
+}
+
+std::optional<ClaimRow> ClaimIndex::get(const std::string& path) {
+  static const std::string sql = std::string("SELECT ") + kColumns + " FROM files WHERE path = ?";
+  Statement& st = prepared(sql.c_str());
+  st.bind_blob(1, path);
+  if (!st.step()) return std::nullopt;
+  ClaimRow row = row_of(st);
+  st.reset();
+  return row;
+}
+
+std::vector<ClaimRow> ClaimIndex::related(const std::set<std::string>& claims, const std::set<std::string>& uids,
+                                          const std::set<std::string>& paths) {
+  static const std::string by_claim = std::string("SELECT ") + kColumns + " FROM files WHERE claim = ?";
+  static const std::string by_uid = std::string("SELECT ") + kColumns + " FROM files WHERE uid = ?";
+  std::map<std::string, ClaimRow> out;
+  auto collect = [&](const char* sql, const std::set<std::string>& values) {
+    for (const std::string& v : values) {
+      if (v.empty()) continue;
+      Statement& st = prepared(sql);
+      st.bind_blob(1, v);
+      while (st.step()) {
+        ClaimRow r = row_of(st);
+        std::string path = r.path;
+        out.try_emplace(std::move(path), std::move(r));
+      }
+    }
+  };
+  collect(by_claim.c_str(), claims);
+  collect(by_uid.c_str(), uids);
+  for (const std::string& p : paths)
+    if (!out.count(p))
+      if (auto r = get(p)) out.emplace(p, std::move(*r));
+  std::vector<ClaimRow> rows;
+  rows.reserve(out.size());
+  for (auto& [path, r] : out) rows.push_back(std::move(r));
+  return rows;
+}
+
+std::map<std::pair<std::string, std::string>, int64_t> ClaimIndex::highest() {
+  std::vector<std::pair<std::string, std::string>> keys;
+  {
+    Statement& st = prepared("SELECT p, t FROM seqs");
+    while (st.step()) keys.emplace_back(st.column_blob(0), st.column_text(1));
+  }
+  std::map<std::pair<std::string, std::string>, int64_t> out;
+  for (const auto& key : keys) {
+    for (const char* sql : {"SELECT MAX(n1) FROM files WHERE p1 = ? AND t1 = ?",
+                            "SELECT MAX(n2) FROM files WHERE p2 = ? AND t2 = ?"}) {
+      Statement& st = prepared(sql);
+      st.bind_blob(1, key.first).bind(2, key.second);
+      if (st.step() && !st.column_is_null(0)) {
+        int64_t& v = out[key];
+        v = std::max(v, st.column_int64(0));
+      }
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::map<std::string, int64_t>> ClaimIndex::prefix_counts() {
+  std::map<std::string, std::map<std::string, int64_t>> out;
+  Statement& st = prepared("SELECT root, prefix, n FROM counts WHERE n > 0");
+  while (st.step()) out[st.column_blob(0)][st.column_blob(1)] = st.column_int64(2);
+  return out;
+}
+
+std::map<std::string, std::map<std::pair<std::string, std::string>, int64_t>> ClaimIndex::key_counts() {
+  std::map<std::string, std::map<std::pair<std::string, std::string>, int64_t>> out;
+  Statement& st = prepared("SELECT root, p, t, n FROM keys WHERE n > 0");
+  while (st.step()) out[st.column_blob(0)][{st.column_blob(1), st.column_text(2)}] = st.column_int64(3);
+  return out;
+}
+
+size_t ClaimIndex::size() {
+  Statement& st = prepared("SELECT COUNT(*) FROM files");
+  st.step();
+  return static_cast<size_t>(st.column_int64(0));
+}
+
+}  // namespace kg

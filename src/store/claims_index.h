@@ -1,0 +1,83 @@
+// One snapshot of a backlog (normally HEAD's) as an index of what its files
+// claim, so that "who else claims KABSD-TSK-0302?" and "the highest number
+// of each sequence" are index lookups instead of scans. It is rolled from
+// one tree to the next by applying the files that changed, so a commit
+// costs what it changed, not what the backlog holds.
+//
+// A cache like FactsCache: `<git common dir>/kabsd-guard/cache-claims.sqlite3`;
+// off with KABSD_GUARD_NO_CACHE=1, rebuilt silently when corrupt. One
+// instance holds a write transaction from open() to its destruction, so a
+// concurrent process (another worktree rolling it elsewhere) waits rather
+// than moving the snapshot under it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace kg {
+
+class Database;
+class Statement;
+
+// One file of the snapshot. Numbers: the frontmatter and filename IDs it
+// carries, keyed (prefix, type code); a decision's key is ("@" + root,
+// "ADR") because its prefix is its product's.
+struct ClaimRow {
+  struct Number {
+    std::string prefix, type;
+    int64_t n = 0;
+  };
+  std::string path;    // repository-relative
+  std::string oid;     // raw 20-byte blob id
+  std::string root;    // product root holding it
+  int kind = 0;        // 0 item, 1 decision, 2 symlink
+  std::string claim;   // claim key; "" when none
+  std::string uid;     // lower case, trimmed; "" when none
+  std::string prefix;  // prefix of a claimed non-decision ID ("" when none): counted per root
+  std::vector<Number> numbers;
+};
+
+class ClaimIndex {
+ public:
+  // nullptr when the cache is off or cannot be opened.
+  static std::unique_ptr<ClaimIndex> open(const std::string& common_dir);
+  ~ClaimIndex();  // commits
+
+  // What the snapshot holds ("" when empty): an opaque string the caller
+  // chose (its tree id and config fingerprint).
+  std::string state();
+  void set_state(const std::string& state);
+  void clear();
+
+  void put(const ClaimRow& row);  // replaces the row at row.path
+  void remove(const std::string& path);
+  std::optional<ClaimRow> get(const std::string& path);
+
+  // Rows claiming one of `claims`, carrying one of `uids` or at one of
+  // `paths`; sorted by path, each once.
+  std::vector<ClaimRow> related(const std::set<std::string>& claims, const std::set<std::string>& uids,
+                                const std::set<std::string>& paths);
+  // Highest number per key (decisions as ("@" + root, "ADR")).
+  std::map<std::pair<std::string, std::string>, int64_t> highest();
+  // root -> prefix -> files claiming an ID with that prefix (not decisions).
+  std::map<std::string, std::map<std::string, int64_t>> prefix_counts();
+  // root -> (prefix, type) -> files carrying such an ID, frontmatter or
+  // filename (not decisions).
+  std::map<std::string, std::map<std::pair<std::string, std::string>, int64_t>> key_counts();
+  size_t size();
+
+ private:
+  explicit ClaimIndex(std::unique_ptr<Database> db);
+  void adjust_counts(const ClaimRow& row, int delta);
+  Statement& prepared(const char* sql);  // made once, reset for reuse
+  std::unique_ptr<Database> db_;
+  std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;  // by static SQL text
+};
+
+}  // namespace kg

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The claim index (cache-claims.sqlite3): HEAD's snapshot rolled from commit
+# to commit, read by the hooks, reserve and sync. It must give the answers
+# full scans give (KABSD_GUARD_NO_CACHE=1), in every state it can be left in.
+. "$(dirname "$0")/lib.sh"
+
+claims=.git/kabsd-guard/cache-claims.sqlite3
+
+# commit_items REPO N...: one commit per item DEMO-TSK-N, uid N.
+commit_items() {
+  local repo=$1; shift
+  for n in "$@"; do
+    add_item "$repo" "$(printf 'DEMO-TSK-%04d' "$n")" "$(uid_n "$n")" "n$n" &&
+    kabsd-guard -C "$repo" hook pre-commit &&
+    git -C "$repo" commit -qm "item $n" || return 1
+  done
+}
+
+# same_answer REPO HOOK...: the hook's exit code and stderr are the same
+# with and without the cache; prints the exit code.
+same_answer() {
+  local repo=$1; shift
+  kabsd-guard -C "$repo" hook "$@" 2>fast.err; fast=$?
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C "$repo" hook "$@" 2>slow.err; slow=$?
+  test "$fast" = "$slow" && cmp fast.err slow.err && echo "$fast"
+}
+
+test_expect_success 'pre-commit builds the index once, then rolls it with each commit' '
+  new_repo r &&
+  commit_items r 1 2 3 &&
+  test -f r/$claims &&
+  commit_items r 4 5 6 7 8 &&
+  add_item r DEMO-TSK-0002 $(uid_n 99) again &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 1 &&
+  grep "DEMO-TSK-0002_again.md" fast.err && grep "DEMO-TSK-0002_n2.md" fast.err &&
+  git -C r rm -q --cached $(item_path DEMO-TSK-0002 again) &&
+  rm r/$(item_path DEMO-TSK-0002 again)
+'
+
+test_expect_success 'an edited id that takes another item'"'"'s ID is refused' '
+  f=$(item_path DEMO-TSK-0007 n7) &&
+  sed -i "s/^id: DEMO-TSK-0007/id: DEMO-TSK-0003/" "r/$f" && git -C r add "$f" &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 1 && grep DEMO-TSK-0003 fast.err &&
+  git -C r checkout -q HEAD -- "$(item_path DEMO-TSK-0007 n7)"
+'
+
+test_expect_success 'an ID freed and taken in one commit is fine; a deleted claimant frees it' '
+  git -C r rm -q "$(item_path DEMO-TSK-0005 n5)" &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 0 &&
+  KABSD_GUARD_SKIP=1 git -C r commit -qm "drop 5" &&
+  add_item r DEMO-TSK-0005 $(uid_n 55) reborn &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 0 &&
+  KABSD_GUARD_SKIP=1 git -C r commit -qm "new 5"
+'
+
+test_expect_success 'a rename, a checkout elsewhere and back: same answers' '
+  git -C r mv "$(item_path DEMO-TSK-0004 n4)" "$(item_path DEMO-TSK-0004 moved)" &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 0 &&
+  KABSD_GUARD_SKIP=1 git -C r commit -qm "move 4" &&
+  git -C r checkout -q HEAD~3 &&
+  add_item r DEMO-TSK-0006 $(uid_n 66) clash &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 1 &&
+  git -C r reset -q --hard && git -C r checkout -q - &&
+  add_item r DEMO-TSK-0006 $(uid_n 67) clash &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 1 &&
+  git -C r reset -q --hard
+'
+
+test_expect_success 'a corrupt or deleted index is rebuilt silently' '
+  head -c 4096 /dev/urandom >r/$claims && rm -f r/$claims-wal r/$claims-shm &&
+  add_item r DEMO-TSK-0001 $(uid_n 77) dup &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 1 &&
+  rm -f r/$claims* &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 1 &&
+  git -C r reset -q --hard
+'
+
+test_expect_success 'reserve and sync see branches, the index and the working tree' '
+  git -C r checkout -q -b side &&
+  commit_items r 40 &&
+  git -C r checkout -q - &&
+  kabsd-guard -C r status --json >fast.json &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C r status --json >slow.json &&
+  cmp fast.json slow.json && grep -q "\"in_use\": 40" fast.json &&
+  add_item r DEMO-TSK-0050 $(uid_n 50) staged &&
+  kabsd-guard -C r status --json >fast.json &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C r status --json >slow.json &&
+  cmp fast.json slow.json && grep -q "\"in_use\": 50" fast.json &&
+  write_item r/$(item_path DEMO-TSK-0060 loose) DEMO-TSK-0060 $(uid_n 60) &&
+  kabsd-guard -C r status --json >fast.json &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C r status --json >slow.json &&
+  cmp fast.json slow.json && grep -q "\"in_use\": 60" fast.json &&
+  f=r/$(item_path DEMO-TSK-0001 n1) &&
+  sed -i "s/^id: DEMO-TSK-0001/id: DEMO-TSK-0070/" "$f" &&
+  kabsd-guard -C r status --json >fast.json &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C r status --json >slow.json &&
+  cmp fast.json slow.json && grep -q "\"in_use\": 70" fast.json &&
+  id=$(kabsd-guard -C r reserve -t task) && test "$id" = DEMO-TSK-0071 &&
+  git -C r reset -q --hard && rm -f r/$(item_path DEMO-TSK-0060 loose)
+'
+
+test_expect_success 'post-merge warns about a duplicate the merge brought in, as a full scan does' '
+  git -C r checkout -q side && commit_items r 41 && git -C r checkout -q - &&
+  add_item r DEMO-TSK-0041 $(uid_n 141) mine && KABSD_GUARD_SKIP=1 git -C r commit -qm mine &&
+  KABSD_GUARD_SKIP=1 git -C r merge -q --no-edit side &&
+  kabsd-guard -C r sync >/dev/null &&
+  kabsd-guard -C r hook post-merge 0 2>fast.err &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C r hook post-merge 0 2>slow.err &&
+  cmp fast.err slow.err && grep "DEMO-TSK-0041" fast.err && grep "brought the duplicate" fast.err
+'
+
+test_done
