@@ -1,6 +1,7 @@
 #include "git/worktree_changes.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -41,18 +42,27 @@ void walk(const std::string& workdir, const std::string& rel, const IndexFile& i
   std::string full = rel.empty() ? workdir : workdir + "/" + rel;
   DirPtr dir(opendir(full.c_str()));
   if (!dir) return;
+  const int fd = dirfd(dir.get());
   std::vector<std::string> subdirs;
+  std::string path;
   while (const dirent* de = readdir(dir.get())) {
     std::string_view name = de->d_name;
     if (name == "." || name == ".." || name == ".git") continue;
-    std::string path = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
+    path.assign(rel);
+    if (!rel.empty()) path += '/';
+    path += name;
+    if (de->d_type == DT_DIR) {  // no stat needed
+      if (!skip_dir(name)) subdirs.push_back(path);
+      continue;
+    }
+    if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN) continue;  // symlinks, sockets...
     struct stat st;
-    if (lstat((workdir + "/" + path).c_str(), &st) != 0) continue;
+    if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (S_ISDIR(st.st_mode)) {
-      if (!skip_dir(name)) subdirs.push_back(std::move(path));
+      if (!skip_dir(name)) subdirs.push_back(path);
     } else if (S_ISREG(st.st_mode)) {
       const IndexEntry* e = index.find(path);
-      if (!e || !stat_matches(*e, st, index)) out.push_back(std::move(path));
+      if (!e || !stat_matches(*e, st, index)) out.push_back(path);
     }
   }
   dir.reset();

@@ -11,15 +11,17 @@ namespace kg {
 namespace {
 
 // Bump when what a row means changes: the tables are then rebuilt.
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, oid BLOB NOT NULL, root BLOB NOT NULL,"
     " kind INTEGER NOT NULL, claim BLOB NOT NULL, uid BLOB NOT NULL, prefix BLOB NOT NULL,"
     " p1 BLOB, t1 TEXT, n1 INTEGER, p2 BLOB, t2 TEXT, n2 INTEGER) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS files_claim ON files(claim) WHERE claim <> x'';"
-    "CREATE INDEX IF NOT EXISTS files_uid ON files(uid) WHERE uid <> x'';"
+    // Full indexes: a partial one (WHERE claim <> '') is not used for
+    // `claim = ?`, which SQLite cannot prove non-empty.
+    "CREATE INDEX IF NOT EXISTS files_claim ON files(claim);"
+    "CREATE INDEX IF NOT EXISTS files_uid ON files(uid);"
     "CREATE INDEX IF NOT EXISTS files_n1 ON files(p1, t1, n1) WHERE p1 IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS files_n2 ON files(p2, t2, n2) WHERE p2 IS NOT NULL;"
     "CREATE TABLE IF NOT EXISTS counts (root BLOB, prefix BLOB, n INTEGER NOT NULL,"
@@ -37,9 +39,12 @@ std::unique_ptr<Database> open_db(const std::string& path) {
   if (db->read_only()) throw StoreError("read-only", 8 /* SQLITE_READONLY */);
   db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;");
   db->exec("BEGIN IMMEDIATE");
-  auto st = db->prepare("PRAGMA user_version");
-  st.step();
-  if (st.column_int64(0) != kVersion) {
+  int64_t version = 0;
+  {
+    auto st = db->prepare("PRAGMA user_version");
+    if (st.step()) version = st.column_int64(0);
+  }  // finalized: a pending statement would keep DROP TABLE from running
+  if (version != kVersion) {
     db->exec(kDrop);
     db->exec("PRAGMA user_version=" + std::to_string(kVersion));
   }

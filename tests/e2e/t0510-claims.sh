@@ -28,8 +28,9 @@ same_answer() {
 test_expect_success 'pre-commit builds the index once, then rolls it with each commit' '
   new_repo r &&
   commit_items r 1 2 3 &&
-  test -f r/$claims &&
+  test "$(sqlite3 r/$claims "SELECT COUNT(*) FROM files")" = 2 &&  # HEAD before the last commit
   commit_items r 4 5 6 7 8 &&
+  test "$(sqlite3 r/$claims "SELECT COUNT(*) FROM files")" = 7 &&
   add_item r DEMO-TSK-0002 $(uid_n 99) again &&
   rc=$(same_answer r pre-commit) && test "$rc" = 1 &&
   grep "DEMO-TSK-0002_again.md" fast.err && grep "DEMO-TSK-0002_n2.md" fast.err &&
