@@ -75,6 +75,54 @@ struct Difference {
   std::map<std::string, ClaimRow> rows;  // its differing files, by path
 };
 
+// A Difference as bytes (its rows left out): length-prefixed fields.
+void put(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+}
+
+bool get(std::string_view& in, std::string& field) {
+  size_t colon = in.find(':');
+  if (colon == std::string_view::npos) return false;
+  size_t n = 0;
+  for (char c : in.substr(0, colon)) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + static_cast<size_t>(c - '0');
+  }
+  if (in.size() - colon - 1 < n) return false;
+  field.assign(in.substr(colon + 1, n));
+  in.remove_prefix(colon + 1 + n);
+  return true;
+}
+
+std::string encode(const Difference& d) {
+  std::string out;
+  for (const auto& [key, n] : d.raw) put(out, "R"), put(out, key.first), put(out, key.second), put(out, std::to_string(n));
+  for (const auto& [root, m] : d.counts)
+    for (const auto& [prefix, n] : m) put(out, "C"), put(out, root), put(out, prefix), put(out, std::to_string(n));
+  for (const auto& [root, m] : d.keys)
+    for (const auto& [key, n] : m)
+      put(out, "K"), put(out, root), put(out, key.first), put(out, key.second), put(out, std::to_string(n));
+  return out;
+}
+
+std::optional<Difference> decode(std::string_view in) {
+  Difference d;
+  std::string tag, a, b, c, n;
+  while (!in.empty()) {
+    if (!get(in, tag) || !get(in, a) || !get(in, b)) return std::nullopt;
+    if (tag == "K" && !get(in, c)) return std::nullopt;
+    if (!get(in, n)) return std::nullopt;
+    int64_t v = std::strtoll(n.c_str(), nullptr, 10);
+    if (tag == "R") d.raw[{a, b}] = v;
+    else if (tag == "C") d.counts[a][b] = v;
+    else if (tag == "K") d.keys[a][{b, c}] = v;
+    else return std::nullopt;
+  }
+  return d;
+}
+
 class Reader {
  public:
   Reader(Snapshot& snap, BlobFacts& facts)
@@ -203,8 +251,14 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
 
   for (const auto& [name, tree] : ref_trees(repo)) {
     if (git_oid_equal(&tree.id(), &head->id())) continue;
+    // What a branch adds to HEAD is remembered until HEAD's tree moves.
+    const std::string memo_key = "ref\n" + tree.hex();
     std::optional<Difference> d;
-    if (same_config(repo, scan, *snap, tree)) d = reader.read(tree_delta(repo, head, tree, prefixes), nullptr);
+    if (auto memo = snap->index->memo(memo_key)) d = decode(*memo);
+    if (!d && same_config(repo, scan, *snap, tree)) {
+      d = reader.read(tree_delta(repo, head, tree, prefixes), nullptr);
+      if (d) snap->index->put_memo(memo_key, encode(*d));
+    }
     if (d) reader.add(*d);
     else add_highest(scan_backlog(TreeView(repo, tree), scan), reader.highest());
   }

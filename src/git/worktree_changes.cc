@@ -5,7 +5,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 namespace kg {
 
@@ -37,13 +40,13 @@ bool stat_matches(const IndexEntry& e, const struct stat& st, const IndexFile& i
   return true;
 }
 
-void walk(const std::string& workdir, const std::string& rel, const IndexFile& index, const View::SkipDir& skip_dir,
-          std::vector<std::string>& out) {
+// One folder: its changed files into `out`, its subfolders into `subdirs`.
+void scan_dir(const std::string& workdir, const std::string& rel, const IndexFile& index,
+              const View::SkipDir& skip_dir, std::vector<std::string>& out, std::vector<std::string>& subdirs) {
   std::string full = rel.empty() ? workdir : workdir + "/" + rel;
   DirPtr dir(opendir(full.c_str()));
   if (!dir) return;
   const int fd = dirfd(dir.get());
-  std::vector<std::string> subdirs;
   std::string path;
   while (const dirent* de = readdir(dir.get())) {
     std::string_view name = de->d_name;
@@ -65,16 +68,66 @@ void walk(const std::string& workdir, const std::string& rel, const IndexFile& i
       if (!e || !stat_matches(*e, st, index)) out.push_back(path);
     }
   }
-  dir.reset();
-  for (const std::string& sub : subdirs) walk(workdir, sub, index, skip_dir, out);
 }
+
+// Folders are shared out between a few threads: stat calls dominate, and
+// they run in parallel in the kernel.
+class Walk {
+ public:
+  Walk(const std::string& workdir, const IndexFile& index, const View::SkipDir& skip_dir)
+      : workdir_(workdir), index_(index), skip_dir_(skip_dir) {}
+
+  std::vector<std::string> run(const std::vector<std::string>& dirs) {
+    pending_.assign(dirs.begin(), dirs.end());
+    unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+    std::vector<std::vector<std::string>> found(n);
+    std::vector<std::thread> helpers;
+    for (unsigned i = 1; i < n; ++i) helpers.emplace_back([this, &found, i] { work(found[i]); });
+    work(found[0]);
+    for (std::thread& t : helpers) t.join();
+    std::vector<std::string> out;
+    for (auto& f : found) out.insert(out.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
+    return out;
+  }
+
+ private:
+  void work(std::vector<std::string>& out) {
+    std::vector<std::string> subdirs;
+    for (;;) {
+      std::string dir;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return !pending_.empty() || busy_ == 0; });
+        if (pending_.empty()) return;  // nothing queued and nobody left to queue more
+        dir = std::move(pending_.back());
+        pending_.pop_back();
+        ++busy_;
+      }
+      subdirs.clear();
+      scan_dir(workdir_, dir, index_, skip_dir_, out, subdirs);
+      {
+        std::lock_guard lock(mutex_);
+        for (std::string& d : subdirs) pending_.push_back(std::move(d));
+        --busy_;
+      }
+      wake_.notify_all();
+    }
+  }
+
+  const std::string& workdir_;
+  const IndexFile& index_;
+  const View::SkipDir& skip_dir_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<std::string> pending_;
+  int busy_ = 0;
+};
 
 }  // namespace
 
 std::vector<std::string> worktree_changes(const std::string& workdir, const IndexFile& index,
                                           const std::vector<std::string>& dirs, const View::SkipDir& skip_dir) {
-  std::vector<std::string> out;
-  for (const std::string& d : dirs) walk(workdir, d, index, skip_dir, out);
+  std::vector<std::string> out = Walk(workdir, index, skip_dir).run(dirs);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

@@ -11,7 +11,7 @@ namespace kg {
 namespace {
 
 // Bump when what a row means changes: the tables are then rebuilt.
-constexpr int kVersion = 2;
+constexpr int kVersion = 3;
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
@@ -28,11 +28,13 @@ constexpr const char* kSchema =
     " PRIMARY KEY (root, prefix)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS keys (root BLOB, p BLOB, t TEXT, n INTEGER NOT NULL,"
     " PRIMARY KEY (root, p, t)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS memo (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS seqs (p BLOB, t TEXT, PRIMARY KEY (p, t)) WITHOUT ROWID;";
 
 constexpr const char* kDrop =
     "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS counts;"
-    "DROP TABLE IF EXISTS seqs; DROP TABLE IF EXISTS keys;";
+    "DROP TABLE IF EXISTS seqs; DROP TABLE IF EXISTS keys;"
+    "DROP TABLE IF EXISTS memo;";
 
 std::unique_ptr<Database> open_db(const std::string& path) {
   auto db = std::make_unique<Database>(path, Database::Mode::ReadWriteCreate);
@@ -113,13 +115,14 @@ std::string ClaimIndex::state() {
 }
 
 void ClaimIndex::set_state(const std::string& state) {
+  db_->exec("DELETE FROM memo");
   Statement& st = prepared("INSERT OR REPLACE INTO meta (k, v) VALUES ('state', ?)");
   st.bind_blob(1, state);
   st.step();
 }
 
 void ClaimIndex::clear() {
-  db_->exec("DELETE FROM files; DELETE FROM counts; DELETE FROM seqs; DELETE FROM keys; DELETE FROM meta;");
+  db_->exec("DELETE FROM files; DELETE FROM counts; DELETE FROM seqs; DELETE FROM keys; DELETE FROM meta; DELETE FROM memo;");
 }
 
 void ClaimIndex::adjust_counts(const ClaimRow& row, int delta) {
@@ -242,6 +245,21 @@ std::map<std::string, std::map<std::pair<std::string, std::string>, int64_t>> Cl
   Statement& st = prepared("SELECT root, p, t, n FROM keys WHERE n > 0");
   while (st.step()) out[st.column_blob(0)][{st.column_blob(1), st.column_text(2)}] = st.column_int64(3);
   return out;
+}
+
+std::optional<std::string> ClaimIndex::memo(const std::string& key) {
+  Statement& st = prepared("SELECT v FROM memo WHERE k = ?");
+  st.bind_blob(1, key);
+  if (!st.step()) return std::nullopt;
+  std::string v = st.column_blob(0);
+  st.reset();
+  return v;
+}
+
+void ClaimIndex::put_memo(const std::string& key, const std::string& value) {
+  Statement& st = prepared("INSERT OR REPLACE INTO memo (k, v) VALUES (?, ?)");
+  st.bind_blob(1, key).bind_blob(2, value);
+  st.step();
 }
 
 size_t ClaimIndex::size() {

@@ -72,6 +72,11 @@ class ClaimIndex {
   std::map<std::string, std::map<std::pair<std::string, std::string>, int64_t>> key_counts();
   size_t size();
 
+  // Memo of work done against this snapshot (what another tree adds to
+  // it), dropped whenever the snapshot moves: opaque bytes by key.
+  std::optional<std::string> memo(const std::string& key);
+  void put_memo(const std::string& key, const std::string& value);
+
  private:
   explicit ClaimIndex(std::unique_ptr<Database> db);
   void adjust_counts(const ClaimRow& row, int delta);
