@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
+
+#include "git/blob.h"
 
 #include "git/status_view.h"
 #include "git/workdir_view.h"
@@ -32,62 +35,127 @@ std::string oid_bytes(const git_oid& oid) {
   return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
 }
 
-bool has_oid(const FileEntry& e) { return !git_oid_is_zero(&e.oid); }
+bool has_oid(const git_oid& oid) { return !git_oid_is_zero(&oid); }
 
-// What the file says: from the cache by blob id when it can, else read and
-// parsed (and remembered).
-FileFacts facts_for(const View& view, const FileEntry& e, FactsCache* cache) {
-  if (cache && has_oid(e)) {
-    if (auto f = cache->blob(oid_bytes(e.oid))) return *f;
-  }
-  FileFacts f = facts_of(view.read_prefix(e, kMaxRead));
-  if (cache && has_oid(e)) cache->put_blob(oid_bytes(e.oid), f);
-  return f;
-}
-
+// Reads the items of a snapshot's item folders in three passes: list every
+// folder (a folder tree the cache knows is not walked), work out the facts of
+// every file the cache does not know, reading blobs in pack order
+// (pack_read_order: most of the cold cost is inflating packed blobs), then
+// add the items folder by folder in listing order.
 class ItemReader {
  public:
   ItemReader(const View& view, FactsCache* cache, const ScanFilter* filter, Backlog& out)
       : view_(view), cache_(cache), filter_(filter), out_(out) {}
 
-  // Every item below `root`/`sub`, from the tree cache when the folder is a
-  // git tree whose result is known.
-  void read_folder(const std::string& root, std::string_view sub) {
-    std::string dir = path_join(root, sub);
-    std::optional<git_oid> tree = cache_ ? view_.tree_id(dir) : std::nullopt;
-    if (tree) {
-      if (auto entries = cache_->tree(oid_bytes(*tree))) {
-        for (const CachedEntry& e : *entries) add(path_join(dir, e.rel), root, e.symlink, e.facts);
+  // Lists every item below `root`/`sub`, from the tree cache when the folder
+  // is a git tree whose result is known.
+  void list_folder(const std::string& root, std::string_view sub) {
+    Folder& f = folders_.emplace_back();
+    f.root = root;
+    f.dir = path_join(root, sub);
+    f.tree = cache_ ? view_.tree_id(f.dir) : std::nullopt;
+    if (f.tree) {
+      if (auto entries = cache_->tree(oid_bytes(*f.tree))) {
+        f.cached = std::move(*entries);
+        f.from_cache = true;
         return;
       }
     }
-    std::vector<CachedEntry> listed;
     const bool paths_only = filter_ && filter_->keys.empty() && filter_->uids.empty();
-    if (paths_only) tree.reset();  // a partial listing is not cached
-    view_.walk(dir, is_excluded_dir, [&](const FileEntry& e) {
+    if (paths_only) f.tree.reset();  // a partial listing is not cached
+    view_.walk(f.dir, is_excluded_dir, [&](const FileEntry& e) {
       if (paths_only && !filter_->paths.count(e.path)) return;
       if (classify(path_relative(e.path, root)) == Entry::None) return;
-      CachedEntry c;
-      c.rel = std::string(path_relative(e.path, dir));
-      c.symlink = e.symlink;
-      if (!e.symlink) {
-        try {
-          c.facts = facts_for(view_, e, cache_);
-        } catch (const std::exception& ex) {
-          out_.findings.push_back({"unreadable", Severity::Warning, e.path, 0,
-                                   std::string("cannot read: ") + ex.what()});
-          tree.reset();  // an incomplete listing is not cached
-          return;
+      files_.push_back({e, folders_.size() - 1, {}, {}});
+    });
+  }
+
+  // Facts for every listed file: from the cache by blob id when it can, else
+  // read and parsed (and remembered).
+  void read_facts() {
+    std::vector<size_t> to_read;
+    for (size_t i = 0; i < files_.size(); ++i) {
+      File& file = files_[i];
+      if (file.entry.symlink) continue;
+      if (cache_ && has_oid(file.entry.oid)) {
+        if (auto f = cache_->blob(oid_bytes(file.entry.oid))) {
+          file.facts = std::move(*f);
+          continue;
         }
       }
-      if (has_oid(e)) c.oid = oid_bytes(e.oid);
-      add(e.path, root, c.symlink, c.facts);
-      if (tree) listed.push_back(std::move(c));
-    });
-    if (tree) cache_->put_tree(oid_bytes(*tree), listed);
+      to_read.push_back(i);
+    }
+    std::vector<git_oid> oids;
+    oids.reserve(to_read.size());
+    for (size_t i : to_read) oids.push_back(files_[i].entry.oid);
+    std::unordered_map<std::string, size_t> done;  // blob id -> file already read
+    for (size_t k : pack_read_order(oids)) {
+      File& file = files_[to_read[k]];
+      const bool keyed = has_oid(file.entry.oid);
+      std::string oid = keyed ? oid_bytes(file.entry.oid) : std::string();
+      if (keyed) {
+        auto it = done.find(oid);
+        if (it != done.end()) {
+          file.facts = files_[it->second].facts;
+          file.error = files_[it->second].error;
+          continue;
+        }
+      }
+      try {
+        file.facts = facts_of(view_.read_prefix(file.entry, kMaxRead));
+        if (cache_ && keyed) cache_->put_blob(oid, file.facts);
+      } catch (const std::exception& ex) {
+        file.error = std::string("cannot read: ") + ex.what();
+      }
+      if (keyed) done.emplace(std::move(oid), to_read[k]);
+    }
+  }
+
+  // Adds the items in listing order, and caches each folder tree read whole.
+  void add_all() {
+    size_t next = 0;
+    for (size_t fi = 0; fi < folders_.size(); ++fi) {
+      Folder& f = folders_[fi];
+      if (f.from_cache) {
+        for (const CachedEntry& e : f.cached) add(path_join(f.dir, e.rel), f.root, e.symlink, e.facts);
+        std::vector<CachedEntry>().swap(f.cached);
+        continue;
+      }
+      std::vector<CachedEntry> listed;
+      for (; next < files_.size() && files_[next].folder == fi; ++next) {
+        File& file = files_[next];
+        if (!file.error.empty()) {
+          out_.findings.push_back({"unreadable", Severity::Warning, file.entry.path, 0, file.error});
+          f.tree.reset();  // an incomplete listing is not cached
+          continue;
+        }
+        add(file.entry.path, f.root, file.entry.symlink, file.facts);
+        if (!f.tree) continue;
+        CachedEntry c;
+        c.rel = std::string(path_relative(file.entry.path, f.dir));
+        c.symlink = file.entry.symlink;
+        if (has_oid(file.entry.oid)) c.oid = oid_bytes(file.entry.oid);
+        c.facts = std::move(file.facts);
+        listed.push_back(std::move(c));
+      }
+      if (f.tree) cache_->put_tree(oid_bytes(*f.tree), listed);
+    }
   }
 
  private:
+  struct Folder {
+    std::string root, dir;
+    std::optional<git_oid> tree;  // cacheable as this tree
+    bool from_cache = false;
+    std::vector<CachedEntry> cached;
+  };
+  struct File {
+    FileEntry entry;
+    size_t folder;
+    FileFacts facts;
+    std::string error;  // why it could not be read
+  };
+
   void add(const std::string& path, const std::string& root, bool symlink, const FileFacts& facts) {
     if (!seen_.insert(path).second) return;
     if (symlink) {
@@ -113,6 +181,8 @@ class ItemReader {
   FactsCache* cache_;
   const ScanFilter* filter_;
   Backlog& out_;
+  std::vector<Folder> folders_;
+  std::vector<File> files_;  // in listing order, folder by folder
   std::set<std::string> seen_;
 };
 
@@ -121,7 +191,9 @@ void read_items(const View& view, const Config& config, const ScanOptions& optio
   for (const Product& p : config.products) roots.insert(p.root);
   ItemReader reader(view, options.cache, options.filter, out);
   for (const std::string& root : roots)
-    for (std::string_view sub : {"items", "decisions"}) reader.read_folder(root, sub);
+    for (std::string_view sub : {"items", "decisions"}) reader.list_folder(root, sub);
+  reader.read_facts();
+  reader.add_all();
   std::sort(out.items.begin(), out.items.end(),
             [](const Item& a, const Item& b) { return a.path < b.path; });
 }
