@@ -111,10 +111,27 @@ FactsCache::~FactsCache() {
   blob_query_.reset();  // before the database closes
 }
 
+void FactsCache::begin_read() {
+  if (reading_) return;
+  db_->exec("BEGIN");
+  reading_ = true;
+}
+
+void FactsCache::end_read() {
+  if (!reading_) return;
+  reading_ = false;
+  if (blob_query_) blob_query_->reset();
+  try {
+    db_->exec("COMMIT");
+  } catch (const StoreError&) {
+  }
+}
+
 std::optional<FileFacts> FactsCache::blob(std::string_view oid) {
   auto it = memory_.find(std::string(oid));
   if (it != memory_.end()) return it->second;
   try {
+    begin_read();
     if (!blob_query_)
       blob_query_ = std::make_unique<Statement>(db_->prepare("SELECT facts FROM blobs WHERE oid = ?"));
     Statement& st = *blob_query_;
@@ -137,6 +154,7 @@ void FactsCache::put_blob(std::string_view oid, const FileFacts& facts) {
 
 std::optional<std::vector<CachedEntry>> FactsCache::tree(std::string_view oid) {
   try {
+    begin_read();
     auto st = db_->prepare("SELECT entries FROM trees WHERE oid = ?");
     st.bind_blob(1, oid);
     if (!st.step()) return std::nullopt;
@@ -177,8 +195,8 @@ void FactsCache::put_tree(std::string_view oid, const std::vector<CachedEntry>& 
 }
 
 void FactsCache::flush() {
+  end_read();
   if (pending_blobs_.empty() && pending_trees_.empty()) return;
-  if (blob_query_) blob_query_->reset();
   try {
     db_->exec("BEGIN");
     auto blobs = db_->prepare("INSERT OR IGNORE INTO blobs (oid, facts) VALUES (?, ?)");

@@ -45,8 +45,14 @@ class FactsCache {
 
  private:
   explicit FactsCache(std::unique_ptr<Database> db);
+  // Lookups share one read transaction, open until flush(): a statement of
+  // its own each would lock and unlock the WAL index every time (~10 us,
+  // 10,000 times on a cold scan).
+  void begin_read();
+  void end_read();
   std::unique_ptr<Database> db_;
   std::unique_ptr<Statement> blob_query_;  // prepared once
+  bool reading_ = false;                   // inside the read transaction
   std::unordered_map<std::string, FileFacts> memory_;  // read or added in this process
   std::vector<std::pair<std::string, std::string>> pending_blobs_, pending_trees_;
 };
