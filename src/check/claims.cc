@@ -47,8 +47,14 @@ std::vector<std::string> walk_up(std::string_view start) {
 
 constexpr std::string_view kConfigName = ".kano/backlog_config.toml";
 
-void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tree, const Config& config) {
+void build(ClaimIndex& index, const Repo& repo, const ScanOptions& scan, BlobFacts& facts, const Tree& tree,
+           const Config& config) {
   TreeView view(repo, tree);
+  // The scan reads every blob once, in pack order (check/backlog.cc), into
+  // the facts cache; the walk below then finds each one in memory.
+  ScanOptions all = scan;
+  all.filter = nullptr;
+  scan_backlog(view, all);
   for (const std::string& root : roots_of(config)) {
     for (std::string_view sub : {"items", "decisions"}) {
       view.walk(path_join(root, sub), is_excluded_dir, [&](const FileEntry& e) {
@@ -178,7 +184,7 @@ std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, B
     } else {
       git_error_clear();
       index->clear();
-      build(*index, repo, facts, tree, config);
+      build(*index, repo, scan, facts, tree, config);
     }
     index->set_state(want);
   } catch (const std::exception&) {
