@@ -17,8 +17,6 @@ namespace kg {
 namespace {
 
 constexpr std::string_view kConfigFile = ".kano/backlog_config.toml";
-// Frontmatter sits at the top; a file larger than this is read only this far.
-constexpr size_t kMaxRead = 1 << 20;
 
 std::vector<std::string> walk_up(std::string_view start) {
   std::vector<std::string> dirs;
@@ -102,7 +100,7 @@ class ItemReader {
         }
       }
       try {
-        file.facts = facts_of(view_.read_prefix(file.entry, kMaxRead));
+        file.facts = facts_of(view_.read_prefix(file.entry, kMaxFrontmatterRead));
         if (cache_ && keyed) cache_->put_blob(oid, file.facts);
       } catch (const std::exception& ex) {
         file.error = std::string("cannot read: ") + ex.what();

@@ -55,16 +55,18 @@ void build(ClaimIndex& index, const Repo& repo, const ScanOptions& scan, BlobFac
   ScanOptions all = scan;
   all.filter = nullptr;
   scan_backlog(view, all);
+  std::vector<ClaimRow> rows;
   for (const std::string& root : roots_of(config)) {
     for (std::string_view sub : {"items", "decisions"}) {
       view.walk(path_join(root, sub), is_excluded_dir, [&](const FileEntry& e) {
         if (e.symlink) return;
         auto where = place(config, e.path);
         if (!where || where->root != root) return;  // an earlier root reads it
-        index.put(claim_row(item_at(facts, *where, e.path, e.oid), e.oid));
+        rows.push_back(claim_row(item_at(facts, *where, e.path, e.oid), e.oid));
       });
     }
   }
+  index.replace_all(rows);
 }
 
 void apply(ClaimIndex& index, BlobFacts& facts, const std::vector<Delta>& deltas, const Config& config) {
@@ -183,7 +185,6 @@ std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, B
       apply(*index, facts, tree_delta(repo, from, tree, backlog_prefixes(config, scan)), config);
     } else {
       git_error_clear();
-      index->clear();
       build(*index, repo, scan, facts, tree, config);
     }
     index->set_state(want);

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "store/sqlite.h"
@@ -18,18 +20,20 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, oid BLOB NOT NULL, root BLOB NOT NULL,"
     " kind INTEGER NOT NULL, claim BLOB NOT NULL, uid BLOB NOT NULL, prefix BLOB NOT NULL,"
     " p1 BLOB, t1 TEXT, n1 INTEGER, p2 BLOB, t2 TEXT, n2 INTEGER) WITHOUT ROWID;"
-    // Full indexes: a partial one (WHERE claim <> '') is not used for
-    // `claim = ?`, which SQLite cannot prove non-empty.
-    "CREATE INDEX IF NOT EXISTS files_claim ON files(claim);"
-    "CREATE INDEX IF NOT EXISTS files_uid ON files(uid);"
-    "CREATE INDEX IF NOT EXISTS files_n1 ON files(p1, t1, n1) WHERE p1 IS NOT NULL;"
-    "CREATE INDEX IF NOT EXISTS files_n2 ON files(p2, t2, n2) WHERE p2 IS NOT NULL;"
     "CREATE TABLE IF NOT EXISTS counts (root BLOB, prefix BLOB, n INTEGER NOT NULL,"
     " PRIMARY KEY (root, prefix)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS keys (root BLOB, p BLOB, t TEXT, n INTEGER NOT NULL,"
     " PRIMARY KEY (root, p, t)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS memo (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS seqs (p BLOB, t TEXT, PRIMARY KEY (p, t)) WITHOUT ROWID;";
+
+// Full indexes: a partial one (WHERE claim <> '') is not used for
+// `claim = ?`, which SQLite cannot prove non-empty.
+constexpr const char* kIndexes =
+    "CREATE INDEX IF NOT EXISTS files_claim ON files(claim);"
+    "CREATE INDEX IF NOT EXISTS files_uid ON files(uid);"
+    "CREATE INDEX IF NOT EXISTS files_n1 ON files(p1, t1, n1) WHERE p1 IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS files_n2 ON files(p2, t2, n2) WHERE p2 IS NOT NULL;";
 
 constexpr const char* kDrop =
     "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS counts;"
@@ -51,6 +55,7 @@ std::unique_ptr<Database> open_db(const std::string& path) {
     db->exec("PRAGMA user_version=" + std::to_string(kVersion));
   }
   db->exec(kSchema);
+  db->exec(kIndexes);
   return db;
 }
 
@@ -67,6 +72,22 @@ ClaimRow row_of(const Statement& st) {
     if (!st.column_is_null(i))
       r.numbers.push_back({st.column_blob(i), st.column_text(i + 1), st.column_int64(i + 2)});
   return r;
+}
+
+constexpr const char* kInsertRow =
+    "INSERT INTO files (path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+void bind_row(Statement& ins, const ClaimRow& row) {
+  ins.bind_blob(1, row.path).bind_blob(2, row.oid).bind_blob(3, row.root).bind(4, int64_t{row.kind});
+  ins.bind_blob(5, row.claim).bind_blob(6, row.uid).bind_blob(7, row.prefix);
+  for (size_t i = 0; i < 2; ++i) {
+    int col = 8 + static_cast<int>(i) * 3;
+    if (i < row.numbers.size())
+      ins.bind_blob(col, row.numbers[i].prefix).bind(col + 1, row.numbers[i].type).bind(col + 2, row.numbers[i].n);
+    else
+      ins.bind_null(col).bind_null(col + 1).bind_null(col + 2);
+  }
 }
 
 constexpr const char* kColumns = "path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2";
@@ -145,24 +166,50 @@ void ClaimIndex::adjust_counts(const ClaimRow& row, int delta) {
 
 void ClaimIndex::put(const ClaimRow& row) {
   remove(row.path);
-  Statement& ins = prepared(
-                            "INSERT INTO files (path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  ins.bind_blob(1, row.path).bind_blob(2, row.oid).bind_blob(3, row.root).bind(4, int64_t{row.kind});
-  ins.bind_blob(5, row.claim).bind_blob(6, row.uid).bind_blob(7, row.prefix);
-  for (size_t i = 0; i < 2; ++i) {
-    int col = 8 + static_cast<int>(i) * 3;
-    if (i < row.numbers.size()) {
-      ins.bind_blob(col, row.numbers[i].prefix).bind(col + 1, row.numbers[i].type).bind(col + 2, row.numbers[i].n);
-      Statement& seq = prepared("INSERT OR IGNORE INTO seqs (p, t) VALUES (?, ?)");
-      seq.bind_blob(1, row.numbers[i].prefix).bind(2, row.numbers[i].type);
-      seq.step();
-    } else {
-      ins.bind_null(col).bind_null(col + 1).bind_null(col + 2);
-    }
+  Statement& ins = prepared(kInsertRow);
+  bind_row(ins, row);
+  for (const ClaimRow::Number& num : row.numbers) {
+    Statement& seq = prepared("INSERT OR IGNORE INTO seqs (p, t) VALUES (?, ?)");
+    seq.bind_blob(1, num.prefix).bind(2, num.type);
+    seq.step();
   }
   ins.step();
   adjust_counts(row, 1);
+}
+
+void ClaimIndex::replace_all(const std::vector<ClaimRow>& rows) {
+  clear();
+  db_->exec("DROP INDEX IF EXISTS files_claim; DROP INDEX IF EXISTS files_uid;"
+            "DROP INDEX IF EXISTS files_n1; DROP INDEX IF EXISTS files_n2;");
+  std::map<std::pair<std::string, std::string>, int64_t> counts;  // (root, prefix)
+  std::map<std::tuple<std::string, std::string, std::string>, int64_t> keys;  // (root, p, t)
+  std::set<std::pair<std::string, std::string>> seqs;
+  for (const ClaimRow& row : rows) {
+    Statement& ins = prepared(kInsertRow);
+    bind_row(ins, row);
+    ins.step();
+    if (!row.prefix.empty()) ++counts[{row.root, row.prefix}];
+    for (const ClaimRow::Number& num : row.numbers) {
+      seqs.insert({num.prefix, num.type});
+      if (num.type != "ADR") ++keys[{row.root, num.prefix, num.type}];
+    }
+  }
+  for (const auto& [key, n] : counts) {
+    Statement& st = prepared("INSERT INTO counts (root, prefix, n) VALUES (?, ?, ?)");
+    st.bind_blob(1, key.first).bind_blob(2, key.second).bind(3, n);
+    st.step();
+  }
+  for (const auto& [key, n] : keys) {
+    Statement& st = prepared("INSERT INTO keys (root, p, t, n) VALUES (?, ?, ?, ?)");
+    st.bind_blob(1, std::get<0>(key)).bind_blob(2, std::get<1>(key)).bind(3, std::get<2>(key)).bind(4, n);
+    st.step();
+  }
+  for (const auto& [p, t] : seqs) {
+    Statement& st = prepared("INSERT OR IGNORE INTO seqs (p, t) VALUES (?, ?)");
+    st.bind_blob(1, p).bind(2, t);
+    st.step();
+  }
+  db_->exec(kIndexes);
 }
 
 void ClaimIndex::remove(const std::string& path) {

@@ -56,6 +56,9 @@ class ClaimIndex {
   void clear();
 
   void put(const ClaimRow& row);  // replaces the row at row.path
+  // Replaces every row with `rows` (paths distinct): the first build, done
+  // as a bulk load with the indexes made afterwards.
+  void replace_all(const std::vector<ClaimRow>& rows);
   void remove(const std::string& path);
   std::optional<ClaimRow> get(const std::string& path);
 
