@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
 
 namespace kg {
@@ -47,6 +48,12 @@ void scan_dir(const std::string& workdir, const std::string& rel, const IndexFil
   DirPtr dir(opendir(full.c_str()));
   if (!dir) return;
   const int fd = dirfd(dir.get());
+  // The index entries below this folder: each lookup searches only them.
+  const std::span<const IndexEntry> here = index.below(rel);
+  auto find = [&](std::string_view path) -> const IndexEntry* {
+    auto it = std::partition_point(here.begin(), here.end(), [&](const IndexEntry& e) { return e.path < path; });
+    return it != here.end() && it->path == path && it->stage() == 0 ? &*it : nullptr;
+  };
   std::string path;
   while (const dirent* de = readdir(dir.get())) {
     std::string_view name = de->d_name;
@@ -64,7 +71,7 @@ void scan_dir(const std::string& workdir, const std::string& rel, const IndexFil
     if (S_ISDIR(st.st_mode)) {
       if (!skip_dir(name)) subdirs.push_back(path);
     } else if (S_ISREG(st.st_mode)) {
-      const IndexEntry* e = index.find(path);
+      const IndexEntry* e = find(path);
       if (!e || !stat_matches(*e, st, index)) out.push_back(path);
     }
   }
