@@ -18,17 +18,6 @@ namespace {
 
 constexpr std::string_view kConfigFile = ".kano/backlog_config.toml";
 
-std::vector<std::string> walk_up(std::string_view start) {
-  std::vector<std::string> dirs;
-  std::string d = path_normalize(start);
-  for (;;) {
-    dirs.push_back(d);
-    if (d.empty()) break;
-    d = std::string(path_dirname(d));
-  }
-  return dirs;
-}
-
 std::string oid_bytes(const git_oid& oid) {
   return std::string(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
 }
@@ -201,13 +190,13 @@ void read_items(const View& view, const Config& config, const ScanOptions& optio
 Config find_config(const View& view, const ScanOptions& options) {
   if (options.config_text)
     return parse_config(*options.config_text, options.config_path, options.config_base);
-  for (const std::string& dir : walk_up(options.start_dir)) {
+  for (const std::string& dir : path_ancestors(options.start_dir)) {
     std::string path = path_join(dir, kConfigFile);
     if (auto text = view.read(path)) return parse_config(*text, path, dir);
   }
   // No config: the backlog folder's parent is the base.
   Config config;
-  for (const std::string& dir : walk_up(options.start_dir)) {
+  for (const std::string& dir : path_ancestors(options.start_dir)) {
     if (view.is_dir(path_join(dir, kLegacyRoot))) {
       config.base = dir;
       break;

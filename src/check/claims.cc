@@ -34,17 +34,6 @@ git_oid from_raw(std::string_view bytes) {
   return oid;
 }
 
-std::vector<std::string> walk_up(std::string_view start) {
-  std::vector<std::string> dirs;
-  std::string d = path_normalize(start);
-  for (;;) {
-    dirs.push_back(d);
-    if (d.empty()) break;
-    d = std::string(path_dirname(d));
-  }
-  return dirs;
-}
-
 constexpr std::string_view kConfigName = ".kano/backlog_config.toml";
 
 void build(ClaimIndex& index, const Repo& repo, const ScanOptions& scan, BlobFacts& facts, const Tree& tree,
@@ -92,10 +81,20 @@ std::optional<Placement> place(const Config& config, std::string_view path) {
   return std::nullopt;
 }
 
+std::optional<git_oid> blob_at(const Tree& tree, const std::string& path) {
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, tree.raw(), path.c_str()) != 0) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  TreeEntryPtr entry(e);
+  return *git_tree_entry_id(entry.get());
+}
+
 std::vector<std::string> backlog_prefixes(const Config& config, const ScanOptions& scan) {
   std::set<std::string> out = roots_of(config);
   out.insert(path_join(config.base, kLegacyRoot));
-  for (const std::string& dir : walk_up(scan.start_dir)) out.insert(path_join(dir, kConfigName));
+  for (const std::string& dir : path_ancestors(scan.start_dir)) out.insert(path_join(dir, kConfigName));
   if (!config.path.empty()) out.insert(config.path);
   return {out.begin(), out.end()};
 }

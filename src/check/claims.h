@@ -27,6 +27,9 @@ struct Placement {
 };
 std::optional<Placement> place(const Config& config, std::string_view path);
 
+// The blob id at `path` in `tree`; nullopt when there is none.
+std::optional<git_oid> blob_at(const Tree& tree, const std::string& path);
+
 // The folders a delta between two snapshots of the backlog must cover.
 std::vector<std::string> backlog_prefixes(const Config& config, const ScanOptions& scan);
 // True when a change at `path` can change the products or the config

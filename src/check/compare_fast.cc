@@ -15,17 +15,6 @@ namespace {
 
 bool is_file(uint32_t mode) { return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE; }
 
-// The blob id at `path` in `tree`; nullopt when there is none.
-std::optional<git_oid> blob_at(const Tree& tree, const std::string& path) {
-  git_tree_entry* e = nullptr;
-  if (git_tree_entry_bypath(&e, tree.raw(), path.c_str()) != 0) {
-    git_error_clear();
-    return std::nullopt;
-  }
-  TreeEntryPtr entry(e);
-  return *git_tree_entry_id(entry.get());
-}
-
 bool same_oid(const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
   if (!a || !b) return !a && !b;
   return git_oid_equal(&*a, &*b) != 0;

@@ -209,21 +209,11 @@ class Reader {
   Highest highest_;
 };
 
-std::optional<git_oid> blob_id(const Tree& tree, const std::string& path) {
-  git_tree_entry* e = nullptr;
-  if (git_tree_entry_bypath(&e, tree.raw(), path.c_str()) != 0) {
-    git_error_clear();
-    return std::nullopt;
-  }
-  TreeEntryPtr entry(e);
-  return *git_tree_entry_id(entry.get());
-}
-
 bool same_config(const Repo& repo, const ScanOptions& scan, const Snapshot& snap, const Tree& tree) {
   Config c = load_products(TreeView(repo, tree), scan).config;
   if (config_fingerprint(c) != config_fingerprint(snap.config)) return false;
   if (scan.config_text || c.path.empty()) return true;
-  auto a = blob_id(tree, c.path), b = blob_id(snap.tree, c.path);
+  auto a = blob_at(tree, c.path), b = blob_at(snap.tree, c.path);
   return a && b && git_oid_equal(&*a, &*b);
 }
 
@@ -274,7 +264,7 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
       bool usable = true;
       if (!scan.config_text && !config.path.empty()) {
         const IndexEntry* e = index->find(config.path);
-        auto at_head = blob_id(*head, config.path);
+        auto at_head = blob_at(*head, config.path);
         usable = e && at_head && git_oid_equal(&e->oid, &*at_head);
       }
       for (const Product& p : config.products) usable = usable && !index->below(p.root).empty();

@@ -1,11 +1,11 @@
 #include "store/claims_index.h"
 
 #include <cstdlib>
-#include <filesystem>
 #include <set>
 #include <tuple>
 #include <unordered_map>
 
+#include "store/cache_file.h"
 #include "store/sqlite.h"
 
 namespace kg {
@@ -95,22 +95,8 @@ constexpr const char* kColumns = "path, oid, root, kind, claim, uid, prefix, p1,
 }  // namespace
 
 std::unique_ptr<ClaimIndex> ClaimIndex::open(const std::string& common_dir) {
-  const char* off = std::getenv("KABSD_GUARD_NO_CACHE");
-  if (off && *off && std::string_view(off) != "0") return nullptr;
-  namespace fs = std::filesystem;
-  fs::path dir = fs::path(common_dir) / "kabsd-guard";
-  std::string path = (dir / "cache-claims.sqlite3").string();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    try {
-      return std::unique_ptr<ClaimIndex>(new ClaimIndex(open_db(path)));
-    } catch (const StoreError& e) {
-      if (!is_corrupt(e.code())) return nullptr;  // read-only, locked...: run without
-      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
-    }
-  }
-  return nullptr;
+  std::unique_ptr<Database> db = open_cache_file(common_dir, "cache-claims.sqlite3", open_db);
+  return db ? std::unique_ptr<ClaimIndex>(new ClaimIndex(std::move(db))) : nullptr;
 }
 
 ClaimIndex::ClaimIndex(std::unique_ptr<Database> db) : db_(std::move(db)) {}

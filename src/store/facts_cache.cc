@@ -1,8 +1,8 @@
 #include "store/facts_cache.h"
 
 #include <cstdlib>
-#include <filesystem>
 
+#include "store/cache_file.h"
 #include "store/sqlite.h"
 
 namespace kg {
@@ -86,22 +86,8 @@ std::optional<FileFacts> decode_facts(std::string_view in, size_t* used) {
 }
 
 std::unique_ptr<FactsCache> FactsCache::open(const std::string& common_dir) {
-  const char* off = std::getenv("KABSD_GUARD_NO_CACHE");
-  if (off && *off && std::string_view(off) != "0") return nullptr;
-  namespace fs = std::filesystem;
-  fs::path dir = fs::path(common_dir) / "kabsd-guard";
-  std::string path = (dir / "cache.sqlite3").string();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    try {
-      return std::unique_ptr<FactsCache>(new FactsCache(open_db(path)));
-    } catch (const StoreError& e) {
-      if (!is_corrupt(e.code())) return nullptr;  // read-only, locked...: run without
-      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
-    }
-  }
-  return nullptr;
+  std::unique_ptr<Database> db = open_cache_file(common_dir, "cache.sqlite3", open_db);
+  return db ? std::unique_ptr<FactsCache>(new FactsCache(std::move(db))) : nullptr;
 }
 
 FactsCache::FactsCache(std::unique_ptr<Database> db) : db_(std::move(db)) {}

@@ -56,4 +56,15 @@ std::string_view path_dirname(std::string_view path) {
   return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
 }
 
+std::vector<std::string> path_ancestors(std::string_view start) {
+  std::vector<std::string> dirs;
+  std::string d = path_normalize(start);
+  for (;;) {
+    dirs.push_back(d);
+    if (d.empty()) break;
+    d = std::string(path_dirname(d));
+  }
+  return dirs;
+}
+
 }  // namespace kg

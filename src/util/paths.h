@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kg {
 
@@ -18,5 +19,7 @@ bool path_within(std::string_view path, std::string_view dir);
 std::string_view path_relative(std::string_view path, std::string_view dir);
 std::string_view path_basename(std::string_view path);
 std::string_view path_dirname(std::string_view path);
+// `start` (normalized), its parent, ... up to "" (the root), in that order.
+std::vector<std::string> path_ancestors(std::string_view start);
 
 }  // namespace kg

@@ -29,4 +29,10 @@ TEST(UtilStrings, Utf8) {
   EXPECT_EQ(zero_pad(7, 4), "0007");
 }
 
+TEST(UtilPaths, AncestorsRunUpToTheRoot) {
+  EXPECT_EQ(path_ancestors("a/b/c"), (std::vector<std::string>{"a/b/c", "a/b", "a", ""}));
+  EXPECT_EQ(path_ancestors("a//b/"), (std::vector<std::string>{"a/b", "a", ""}));
+  EXPECT_EQ(path_ancestors(""), (std::vector<std::string>{""}));
+}
+
 }  // namespace kg
