@@ -63,7 +63,7 @@ void apply(ClaimIndex& index, BlobFacts& facts, const std::vector<Delta>& deltas
     auto where = place(config, d.path);
     if (!where) continue;
     index.remove(d.path);
-    if (d.new_mode == GIT_FILEMODE_BLOB || d.new_mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+    if (is_regular_file_mode(d.new_mode))
       index.put(claim_row(item_at(facts, *where, d.path, d.new_oid), d.new_oid));
   }
 }

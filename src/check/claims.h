@@ -61,7 +61,7 @@ std::vector<Item> items_of(const std::vector<ClaimRow>& rows, BlobFacts& facts);
 
 // The claim index of the clone, brought to `tree` (whose backlog config is
 // `config`, from load_products of that tree): by the files that changed
-// since the tree it held when the config is the same, else rebuilt. nullptr
+// since the tree it held when the config is the same, else rebuilt. nullopt
 // when the cache is off or unusable; callers then scan.
 struct Snapshot {
   std::unique_ptr<ClaimIndex> index;

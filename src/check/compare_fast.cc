@@ -13,8 +13,6 @@ namespace kg {
 
 namespace {
 
-bool is_file(uint32_t mode) { return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE; }
-
 bool same_oid(const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
   if (!a || !b) return !a && !b;
   return git_oid_equal(&*a, &*b) != 0;
@@ -44,7 +42,7 @@ std::optional<Comparison> compare_through(const Repo& repo, const ScanOptions& s
     auto where = place(config, d.path);
     if (!where) continue;
     if (d.new_mode == GIT_FILEMODE_LINK || d.old_mode == GIT_FILEMODE_LINK) return std::nullopt;
-    bool had = is_file(d.old_mode), has = is_file(d.new_mode);
+    bool had = is_regular_file_mode(d.old_mode), has = is_regular_file_mode(d.new_mode);
     if (had) {
       filter.paths.insert(d.path);
       if (snapshot_is_new) changed_old.push_back(item_at(facts, *where, d.path, d.old_oid));

@@ -57,8 +57,6 @@ void add_row(RawHighest& raw, const ClaimRow& row) {
   }
 }
 
-bool is_file(uint32_t mode) { return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE; }
-
 // One snapshot's difference from the one it is read against.
 using KeyCounts = std::map<std::string, std::map<SequenceKey, int64_t>>;
 
@@ -149,7 +147,7 @@ class Reader {
       if (!where) continue;
       if (auto old = old_row(delta.path, base)) count(d.counts, d.keys, *old, -1);
       d.rows.erase(delta.path);
-      if (is_file(delta.new_mode)) {
+      if (is_regular_file_mode(delta.new_mode)) {
         ClaimRow row = claim_row(item_at(facts_, *where, delta.path, delta.new_oid), delta.new_oid);
         count(d.counts, d.keys, row, 1);
         add_row(d.raw, row);

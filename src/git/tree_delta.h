@@ -25,6 +25,11 @@ struct Delta {
   int stage = 0;  // > 0: a conflicted index entry (the new side)
 };
 
+// True for a regular or executable file's mode (not a symlink or gitlink).
+inline bool is_regular_file_mode(uint32_t mode) {
+  return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
 // Files (regular, executable, symlink; not gitlinks) that differ between two
 // trees below `prefixes` (literal folder or file paths, as with
 // GIT_DIFF_DISABLE_PATHSPEC_MATCH; empty = the whole tree). A missing tree is
