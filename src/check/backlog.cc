@@ -31,8 +31,8 @@ bool has_oid(const git_oid& oid) { return !git_oid_is_zero(&oid); }
 // add the items folder by folder in listing order.
 class ItemReader {
  public:
-  ItemReader(const View& view, FactsCache* cache, const ScanFilter* filter, Backlog& out)
-      : view_(view), cache_(cache), filter_(filter), out_(out) {}
+  ItemReader(const View& view, const ScanOptions& options, Backlog& out)
+      : view_(view), cache_(options.cache), filter_(options.filter), blobs_(options.blobs), out_(out) {}
 
   // Lists every item below `root`/`sub`, from the tree cache when the folder
   // is a git tree whose result is known.
@@ -104,7 +104,7 @@ class ItemReader {
     for (size_t fi = 0; fi < folders_.size(); ++fi) {
       Folder& f = folders_[fi];
       if (f.from_cache) {
-        for (const CachedEntry& e : f.cached) add(path_join(f.dir, e.rel), f.root, e.symlink, e.facts);
+        for (const CachedEntry& e : f.cached) add(path_join(f.dir, e.rel), f.root, e.symlink, e.facts, e.oid);
         std::vector<CachedEntry>().swap(f.cached);
         continue;
       }
@@ -116,7 +116,7 @@ class ItemReader {
           f.tree.reset();  // an incomplete listing is not cached
           continue;
         }
-        add(file.entry.path, f.root, file.entry.symlink, file.facts);
+        add(file.entry.path, f.root, file.entry.symlink, file.facts, oid_bytes(file.entry.oid));
         if (!f.tree) continue;
         CachedEntry c;
         c.rel = std::string(path_relative(file.entry.path, f.dir));
@@ -143,7 +143,8 @@ class ItemReader {
     std::string error;  // why it could not be read
   };
 
-  void add(const std::string& path, const std::string& root, bool symlink, const FileFacts& facts) {
+  void add(const std::string& path, const std::string& root, bool symlink, const FileFacts& facts,
+           std::string_view oid) {
     if (!seen_.insert(path).second) return;
     if (symlink) {
       out_.findings.push_back({"symlink", Severity::Warning, path, 0,
@@ -153,6 +154,11 @@ class ItemReader {
     if (filter_ && !relevant(path, root, facts)) return;
     Entry kind = classify(path_relative(path, root));
     out_.items.push_back(make_item(path, root, kind == Entry::Adr, facts));
+    if (blobs_) {
+      git_oid id{};
+      if (oid.size() == GIT_OID_RAWSZ) git_oid_fromraw(&id, reinterpret_cast<const unsigned char*>(oid.data()));
+      blobs_->emplace_back(path, id);
+    }
   }
 
   // Whether the filter wants this file: cheaper than building the item.
@@ -167,6 +173,7 @@ class ItemReader {
   const View& view_;
   FactsCache* cache_;
   const ScanFilter* filter_;
+  std::vector<std::pair<std::string, git_oid>>* blobs_;
   Backlog& out_;
   std::vector<Folder> folders_;
   std::vector<File> files_;  // in listing order, folder by folder
@@ -176,7 +183,7 @@ class ItemReader {
 void read_items(const View& view, const Config& config, const ScanOptions& options, Backlog& out) {
   std::set<std::string> roots;
   for (const Product& p : config.products) roots.insert(p.root);
-  ItemReader reader(view, options.cache, options.filter, out);
+  ItemReader reader(view, options, out);
   for (const std::string& root : roots)
     for (std::string_view sub : {"items", "decisions"}) reader.list_folder(root, sub);
   reader.read_facts();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 #include "git/blob.h"
 #include "git/tree_view.h"
@@ -36,24 +37,26 @@ git_oid from_raw(std::string_view bytes) {
 
 constexpr std::string_view kConfigName = ".kano/backlog_config.toml";
 
-void build(ClaimIndex& index, const Repo& repo, const ScanOptions& scan, BlobFacts& facts, const Tree& tree,
-           const Config& config) {
-  TreeView view(repo, tree);
-  // The scan reads every blob once, in pack order (check/backlog.cc), into
-  // the facts cache; the walk below then finds each one in memory.
+void build(ClaimIndex& index, const Repo& repo, const ScanOptions& scan, const Tree& tree, const Config& config) {
+  // One scan reads every blob once, in pack order (check/backlog.cc); its
+  // items and their blob ids are the rows.
   ScanOptions all = scan;
   all.filter = nullptr;
-  scan_backlog(view, all);
+  std::vector<std::pair<std::string, git_oid>> blobs;
+  all.blobs = &blobs;
+  Backlog backlog = scan_backlog(TreeView(repo, tree), all);
+  for (const Finding& f : backlog.findings)
+    if (f.kind == "unreadable") throw std::runtime_error(f.path + ": " + f.message);
+  if (roots_of(backlog.config) != roots_of(config))
+    throw std::logic_error("claim index: the scan found another layout");
+  std::sort(blobs.begin(), blobs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<ClaimRow> rows;
-  for (const std::string& root : roots_of(config)) {
-    for (std::string_view sub : {"items", "decisions"}) {
-      view.walk(path_join(root, sub), is_excluded_dir, [&](const FileEntry& e) {
-        if (e.symlink) return;
-        auto where = place(config, e.path);
-        if (!where || where->root != root) return;  // an earlier root reads it
-        rows.push_back(claim_row(item_at(facts, *where, e.path, e.oid), e.oid));
-      });
-    }
+  rows.reserve(backlog.items.size());
+  auto blob = blobs.begin();
+  for (const Item& item : backlog.items) {  // both sorted by path
+    while (blob != blobs.end() && blob->first < item.path) ++blob;
+    if (blob == blobs.end() || blob->first != item.path) throw std::logic_error("claim index: no blob id for " + item.path);
+    rows.push_back(claim_row(item, blob->second));
   }
   index.replace_all(rows);
 }
@@ -184,7 +187,7 @@ std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, B
       apply(*index, facts, tree_delta(repo, from, tree, backlog_prefixes(config, scan)), config);
     } else {
       git_error_clear();
-      build(*index, repo, scan, facts, tree, config);
+      build(*index, repo, scan, tree, config);
     }
     index->set_state(want);
   } catch (const std::exception&) {
