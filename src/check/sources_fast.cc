@@ -4,6 +4,7 @@
 // highest over HEAD plus a source's differing files is the highest over
 // HEAD plus that source, so nothing read is lost and nothing else is read.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include "check/claims.h"
@@ -16,6 +17,7 @@
 #include "git/worktree_changes.h"
 #include "git/worktrees.h"
 #include "model/layout.h"
+#include "store/cache_file.h"
 #include "util/paths.h"
 
 namespace kg {
@@ -215,6 +217,15 @@ bool same_config(const Repo& repo, const ScanOptions& scan, const Snapshot& snap
   return a && b && git_oid_equal(&*a, &*b);
 }
 
+// The stat pass's folder listings: per working tree, beside its index.
+std::string listings_path(const Repo& repo) {
+  if (caches_off()) return {};
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::path(repo.git_dir()) / "kabsd-guard";
+  std::filesystem::create_directories(dir, ec);
+  return (dir / "cache-dirs").string();
+}
+
 std::vector<std::string> item_dirs(const Config& config) {
   std::vector<std::string> out;
   for (const Product& p : config.products)
@@ -280,7 +291,8 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
       same = TreeView(repo, *head).read(config.path) == text;
     }
     if (same) {
-      std::vector<std::string> changed = worktree_changes(repo.workdir(), *index, item_dirs(config), is_excluded_dir);
+      std::vector<std::string> changed = worktree_changes(repo.workdir(), *index, item_dirs(config), is_excluded_dir,
+                                                          listings_path(repo));
       files = reader.read_files(repo.workdir(), changed, *staged);
     }
     if (files) {

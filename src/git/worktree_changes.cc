@@ -3,13 +3,18 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
+#include <ctime>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <thread>
+
+#include "git/dir_listings.h"
 
 namespace kg {
 
@@ -19,6 +24,21 @@ struct DirCloser {
   void operator()(DIR* d) const noexcept { closedir(d); }
 };
 using DirPtr = std::unique_ptr<DIR, DirCloser>;
+
+class FdPtr {
+ public:
+  explicit FdPtr(int fd) : fd_(fd) {}
+  FdPtr(const FdPtr&) = delete;
+  FdPtr& operator=(const FdPtr&) = delete;
+  ~FdPtr() {
+    if (fd_ >= 0) close(fd_);
+  }
+  explicit operator bool() const { return fd_ >= 0; }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
 
 bool stat_matches(const IndexEntry& e, const struct stat& st, const IndexFile& index) {
   if (e.stage() != 0 || e.intent_to_add()) return false;
@@ -41,64 +61,110 @@ bool stat_matches(const IndexEntry& e, const struct stat& st, const IndexFile& i
   return true;
 }
 
-// One folder: its changed files into `out`, its subfolders into `subdirs`.
-void scan_dir(const std::string& workdir, const std::string& rel, const IndexFile& index,
-              const View::SkipDir& skip_dir, std::vector<std::string>& out, std::vector<std::string>& subdirs) {
-  std::string full = rel.empty() ? workdir : workdir + "/" + rel;
-  DirPtr dir(opendir(full.c_str()));
-  if (!dir) return;
-  const int fd = dirfd(dir.get());
-  // The index entries below this folder: each lookup searches only them.
-  const std::span<const IndexEntry> here = index.below(rel);
-  auto find = [&](std::string_view path) -> const IndexEntry* {
-    auto it = std::partition_point(here.begin(), here.end(), [&](const IndexEntry& e) { return e.path < path; });
-    return it != here.end() && it->path == path && it->stage() == 0 ? &*it : nullptr;
-  };
-  std::string path;
+// What one folder's walk found: its changed files and subfolders, and the
+// listing it read or reused.
+struct Found {
+  std::vector<std::string> changed;
+  std::vector<std::string> reused;            // folders whose saved listing held
+  std::map<std::string, DirListing> fresh;    // folders read afresh and settled
+};
+
+DirListing read_listing(int fd) {
+  DirListing out;
+  int own = dup(fd);  // closedir closes its descriptor
+  if (own < 0) return out;
+  DirPtr dir(fdopendir(own));
+  if (!dir) {
+    close(own);
+    return out;
+  }
   while (const dirent* de = readdir(dir.get())) {
     std::string_view name = de->d_name;
     if (name == "." || name == ".." || name == ".git") continue;
+    char type = de->d_type == DT_DIR ? 'd' : de->d_type == DT_REG ? 'f' : de->d_type == DT_UNKNOWN ? 'u' : 0;
+    if (type) out.entries.push_back({type, std::string(name)});  // not symlinks, sockets...
+  }
+  return out;
+}
+
+// One folder: its changed files and subfolders.
+void scan_dir(const std::string& workdir, const std::string& rel, const IndexFile& index,
+              const View::SkipDir& skip_dir, const DirListings& listings, int64_t started, Found& found,
+              std::vector<std::string>& subdirs) {
+  std::string full = rel.empty() ? workdir : workdir + "/" + rel;
+  FdPtr fd(open(full.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  struct stat dir_st;
+  if (!fd || fstat(fd.get(), &dir_st) != 0) return;
+  const DirStat now = DirStat::of(dir_st);
+  const DirListing* listing = listings.find(rel, now);
+  DirListing fresh;
+  if (listing) {
+    found.reused.push_back(rel);
+  } else {
+    fresh = read_listing(fd.get());
+    fresh.stat = now;
+    listing = &fresh;
+  }
+  // The index entries below this folder: each lookup searches only them,
+  // and compares only what follows the folder's path, which they share.
+  const std::span<const IndexEntry> here = index.below(rel);
+  const size_t skip = rel.empty() ? 0 : rel.size() + 1;
+  auto find = [&](std::string_view name) -> const IndexEntry* {
+    auto it = std::partition_point(here.begin(), here.end(),
+                                   [&](const IndexEntry& e) { return std::string_view(e.path).substr(skip) < name; });
+    return it != here.end() && std::string_view(it->path).substr(skip) == name && it->stage() == 0 ? &*it : nullptr;
+  };
+  std::string path;
+  for (const DirListing::Entry& e : listing->entries) {
     path.assign(rel);
     if (!rel.empty()) path += '/';
-    path += name;
-    if (de->d_type == DT_DIR) {  // no stat needed
-      if (!skip_dir(name)) subdirs.push_back(path);
+    path += e.name;
+    if (e.type == 'd') {  // no stat needed
+      if (!skip_dir(e.name)) subdirs.push_back(path);
       continue;
     }
-    if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN) continue;  // symlinks, sockets...
     struct stat st;
-    if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (fstatat(fd.get(), e.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     if (S_ISDIR(st.st_mode)) {
-      if (!skip_dir(name)) subdirs.push_back(path);
+      if (!skip_dir(e.name)) subdirs.push_back(path);
     } else if (S_ISREG(st.st_mode)) {
-      const IndexEntry* e = find(path);
-      if (!e || !stat_matches(*e, st, index)) out.push_back(path);
+      const IndexEntry* entry = find(e.name);
+      if (!entry || !stat_matches(*entry, st, index)) found.changed.push_back(path);
     }
   }
+  if (listing == &fresh && DirListings::settled(now, started)) found.fresh.emplace(rel, std::move(fresh));
 }
 
 // Folders are shared out between a few threads: stat calls dominate, and
 // they run in parallel in the kernel.
 class Walk {
  public:
-  Walk(const std::string& workdir, const IndexFile& index, const View::SkipDir& skip_dir)
-      : workdir_(workdir), index_(index), skip_dir_(skip_dir) {}
+  Walk(const std::string& workdir, const IndexFile& index, const View::SkipDir& skip_dir,
+       const DirListings& listings)
+      : workdir_(workdir), index_(index), skip_dir_(skip_dir), listings_(listings),
+        started_(static_cast<int64_t>(std::time(nullptr))) {}
 
   std::vector<std::string> run(const std::vector<std::string>& dirs) {
     pending_.assign(dirs.begin(), dirs.end());
     unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-    std::vector<std::vector<std::string>> found(n);
+    std::vector<Found> found(n);
     std::vector<std::thread> helpers;
     for (unsigned i = 1; i < n; ++i) helpers.emplace_back([this, &found, i] { work(found[i]); });
     work(found[0]);
     for (std::thread& t : helpers) t.join();
-    std::vector<std::string> out;
-    for (auto& f : found) out.insert(out.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
+    std::vector<std::string> out, reused;
+    std::map<std::string, DirListing> fresh;
+    for (Found& f : found) {
+      out.insert(out.end(), std::make_move_iterator(f.changed.begin()), std::make_move_iterator(f.changed.end()));
+      reused.insert(reused.end(), f.reused.begin(), f.reused.end());
+      fresh.merge(f.fresh);
+    }
+    listings_.save(reused, std::move(fresh));
     return out;
   }
 
  private:
-  void work(std::vector<std::string>& out) {
+  void work(Found& out) {
     std::vector<std::string> subdirs;
     for (;;) {
       std::string dir;
@@ -111,7 +177,7 @@ class Walk {
         ++busy_;
       }
       subdirs.clear();
-      scan_dir(workdir_, dir, index_, skip_dir_, out, subdirs);
+      scan_dir(workdir_, dir, index_, skip_dir_, listings_, started_, out, subdirs);
       {
         std::lock_guard lock(mutex_);
         for (std::string& d : subdirs) pending_.push_back(std::move(d));
@@ -124,6 +190,8 @@ class Walk {
   const std::string& workdir_;
   const IndexFile& index_;
   const View::SkipDir& skip_dir_;
+  const DirListings& listings_;
+  const int64_t started_;  // seconds since the epoch
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<std::string> pending_;
@@ -133,8 +201,10 @@ class Walk {
 }  // namespace
 
 std::vector<std::string> worktree_changes(const std::string& workdir, const IndexFile& index,
-                                          const std::vector<std::string>& dirs, const View::SkipDir& skip_dir) {
-  std::vector<std::string> out = Walk(workdir, index, skip_dir).run(dirs);
+                                          const std::vector<std::string>& dirs, const View::SkipDir& skip_dir,
+                                          const std::string& listings_path) {
+  DirListings listings = DirListings::load(listings_path, workdir);
+  std::vector<std::string> out = Walk(workdir, index, skip_dir, listings).run(dirs);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

@@ -17,7 +17,12 @@ namespace kg {
 // in the same second the index was written, or later). Folders `skip_dir`
 // accepts are pruned; symlinks and deleted files are not listed. Sorted by
 // path. Reads no file contents.
+//
+// `listings_path` names a file that keeps folder listings between runs
+// (git/dir_listings): a folder whose stat data is unchanged is not read
+// again. Empty: every folder is read.
 std::vector<std::string> worktree_changes(const std::string& workdir, const IndexFile& index,
-                                          const std::vector<std::string>& dirs, const View::SkipDir& skip_dir);
+                                          const std::vector<std::string>& dirs, const View::SkipDir& skip_dir,
+                                          const std::string& listings_path = {});
 
 }  // namespace kg

@@ -100,6 +100,29 @@ test_expect_success 'reserve and sync see branches, the index and the working tr
   git -C r reset -q --hard && rm -f r/$(item_path DEMO-TSK-0060 loose)
 '
 
+test_expect_success 'folder listings kept between runs still see new, edited and moved files' '
+  find r/_kano -type d -exec touch -d "2020-01-01" {} + &&
+  kabsd-guard -C r status --json >fast.json &&
+  test -s r/.git/kabsd-guard/cache-dirs &&
+  write_item r/$(item_path DEMO-TSK-0080 loose) DEMO-TSK-0080 $(uid_n 80) &&
+  kabsd-guard -C r status --json >fast.json &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C r status --json >slow.json &&
+  cmp fast.json slow.json && grep -q "\"in_use\": 80" fast.json &&
+  find r/_kano -type d -exec touch -d "2020-01-01" {} + &&
+  kabsd-guard -C r status --json >/dev/null &&
+  f=r/$(item_path DEMO-TSK-0002 n2) &&
+  sed -i "s/^id: DEMO-TSK-0002/id: DEMO-TSK-0090/" "$f" &&
+  kabsd-guard -C r status --json >fast.json &&
+  grep -q "\"in_use\": 90" fast.json &&
+  mkdir -p r/_kano/backlog/products/demo/items/task/0900 &&
+  mv r/$(item_path DEMO-TSK-0080 loose) r/_kano/backlog/products/demo/items/task/0900/ &&
+  sed -i "s/^id: DEMO-TSK-0080/id: DEMO-TSK-0095/" r/_kano/backlog/products/demo/items/task/0900/*.md &&
+  kabsd-guard -C r status --json >fast.json &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C r status --json >slow.json &&
+  cmp fast.json slow.json && grep -q "\"in_use\": 95" fast.json &&
+  git -C r reset -q --hard && git -C r clean -qfd
+'
+
 test_expect_success 'post-merge warns about a duplicate the merge brought in, as a full scan does' '
   git -C r checkout -q side && commit_items r 41 && git -C r checkout -q - &&
   add_item r DEMO-TSK-0041 $(uid_n 141) mine && KABSD_GUARD_SKIP=1 git -C r commit -qm mine &&
