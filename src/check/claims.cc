@@ -202,4 +202,26 @@ std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, B
   return Snapshot{std::move(index), tree, config};
 }
 
+std::map<std::string, std::string> prefix_by_root(const Config& config, const PrefixCounts& counts) {
+  Config c = config;
+  resolve_prefixes(c, counts);
+  std::map<std::string, std::string> out;
+  for (const Product& p : c.products) out[p.root] = p.prefix;
+  return out;
+}
+
+void add_raw_highest(Highest& out, const std::map<std::pair<std::string, std::string>, int64_t>& raw,
+                     const std::map<std::string, std::string>& prefixes) {
+  for (const auto& [key, n] : raw) {
+    SequenceKey k = key;
+    if (key.second == "ADR" && !key.first.empty() && key.first[0] == '@') {
+      auto it = prefixes.find(key.first.substr(1));
+      if (it == prefixes.end()) continue;
+      k = {it->second, "ADR"};
+    }
+    int64_t& v = out[k];
+    if (n > v) v = n;
+  }
+}
+
 }  // namespace kg

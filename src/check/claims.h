@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "check/backlog.h"
+#include "check/sources.h"
 #include "git/object.h"
 #include "git/repo.h"
 #include "git/tree_delta.h"
@@ -70,5 +71,12 @@ struct Snapshot {
 };
 std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, BlobFacts& facts, const Tree& tree,
                                     const Config& config);
+
+// Product root -> prefix, as these prefix counts resolve `config`'s products.
+std::map<std::string, std::string> prefix_by_root(const Config& config, const PrefixCounts& counts);
+// Raises `out` by raw highest numbers (ClaimIndex::highest): a decision's
+// ("@" + root, "ADR") counts under its product's prefix in `prefixes`.
+void add_raw_highest(Highest& out, const std::map<std::pair<std::string, std::string>, int64_t>& raw,
+                     const std::map<std::string, std::string>& prefixes);
 
 }  // namespace kg

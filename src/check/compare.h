@@ -8,6 +8,7 @@
 #include <string>
 
 #include "check/backlog.h"
+#include "check/sources.h"
 #include "git/object.h"
 #include "git/repo.h"
 
@@ -18,6 +19,12 @@ struct Comparison {
   std::optional<Backlog> baseline;  // none: everything counts as introduced
   // New path -> old path for renamed files, computed on demand.
   std::function<std::map<std::string, std::string>()> renames;
+  // Set by the comparisons through the claim index, whose snapshots hold
+  // only the items that matter: every claimant of the IDs they report, and
+  // here the highest numbers in use in either snapshot, for suggestions.
+  std::optional<Highest> in_use;
+  // ...and how many items `now`'s whole snapshot has.
+  std::optional<size_t> now_size;
 };
 
 // The index git would use (GIT_INDEX_FILE) against HEAD, or the empty tree
@@ -33,7 +40,9 @@ Comparison compare_staged(const Repo& repo, const ScanOptions& scan);
 std::optional<Comparison> compare_staged_changes(const Repo& repo, const ScanOptions& scan);
 // compare_staged_changes through the claim index (check/claims.h): reads
 // the index file and only the folders it changed, and looks up who else
-// claims the IDs those files claim. nullopt when that cannot tell (no
+// claims the IDs those files claim. Its snapshots hold every claimant of
+// those IDs and it sets `in_use`, so it can report what it finds (only
+// prefix mismatches are left to full scans). nullopt when that cannot tell (no
 // cache, unborn HEAD, conflicts, config or product changes, symlinks,
 // possible renames, an index format it does not read).
 std::optional<Comparison> compare_staged_fast(const Repo& repo, const ScanOptions& scan);

@@ -18,11 +18,18 @@ bool same_oid(const std::optional<git_oid>& a, const std::optional<git_oid>& b) 
   return git_oid_equal(&*a, &*b) != 0;
 }
 
-void finish(Backlog& b) {
+// Products' prefixes as the whole snapshot's counts resolve them (the few
+// items a fast comparison holds cannot tell).
+void finish(Backlog& b, const PrefixCounts& counts) {
   std::sort(b.items.begin(), b.items.end(), [](const Item& x, const Item& y) { return x.path < y.path; });
-  resolve_prefixes(b.config, b.items);
-  // Prefix counts over a few items mean nothing: leave them to full scans.
+  resolve_prefixes(b.config, counts);
+  // Prefix mismatches are reported by full scans.
   std::erase_if(b.config.findings, [](const Finding& f) { return f.kind == "prefix-mismatch"; });
+}
+
+void count(PrefixCounts& counts, const Item& item, int delta) {
+  const auto& id = item.claimed_id();
+  if (id && id->type != TypeCode::Adr) counts[item.product_root][id->prefix] += delta;
 }
 
 // `deltas` turn the backlog of `snapshot_tree` into the other side. When
@@ -64,9 +71,17 @@ std::optional<Comparison> compare_through(const Repo& repo, const ScanOptions& s
   c.baseline->config = config;
   c.now.config = config;
   c.renames = [] { return std::map<std::string, std::string>(); };
+  c.in_use.emplace();  // nothing changed: nothing to suggest
+  c.now_size = 0;
+  PrefixCounts same_counts, other_counts;
   if (!filter.paths.empty() || !changed_new.empty()) {
     auto snap = snapshot_at(repo, scan, facts, snapshot_tree, config);
     if (!snap) return std::nullopt;
+    same_counts = other_counts = snap->index->prefix_counts();
+    int64_t same_size = snap->index->item_count(), other_size = same_size;
+    // The other side differs from the snapshot only by items this comparison
+    // holds, so the snapshot's highest numbers and those items' are all in use.
+    add_raw_highest(*c.in_use, snap->index->highest(), prefix_by_root(config, same_counts));
     std::set<std::string> paths = filter.paths;
     paths.insert(new_paths.begin(), new_paths.end());
     std::vector<Item> related = items_of(snap->index->related(filter.keys, filter.uids, paths), facts);
@@ -76,12 +91,17 @@ std::optional<Comparison> compare_through(const Repo& repo, const ScanOptions& s
     for (const Item& item : related) {
       same_side.items.push_back(item);
       if (!replaced.count(item.path)) other_side.items.push_back(item);
+      else count(other_counts, item, -1), --other_size;
     }
     std::vector<Item>& changed = snapshot_is_new ? changed_old : changed_new;
-    for (Item& item : changed) other_side.items.push_back(std::move(item));
+    for (Item& item : changed) {
+      count(other_counts, item, 1), ++other_size;
+      other_side.items.push_back(std::move(item));
+    }
+    c.now_size = static_cast<size_t>(std::max<int64_t>(0, snapshot_is_new ? same_size : other_size));
   }
-  finish(c.now);
-  finish(*c.baseline);
+  finish(c.now, snapshot_is_new ? same_counts : other_counts);
+  finish(*c.baseline, snapshot_is_new ? other_counts : same_counts);
   return c;
 }
 

@@ -26,32 +26,6 @@ namespace {
 
 using RawHighest = std::map<std::pair<std::string, std::string>, int64_t>;
 
-void raise(Highest& out, const SequenceKey& key, int64_t n) {
-  int64_t& v = out[key];
-  if (n > v) v = n;
-}
-
-// Product root -> prefix, as the counts resolve them.
-std::map<std::string, std::string> prefix_by_root(const Config& config, const PrefixCounts& counts) {
-  Config c = config;
-  resolve_prefixes(c, counts);
-  std::map<std::string, std::string> out;
-  for (const Product& p : c.products) out[p.root] = p.prefix;
-  return out;
-}
-
-// Adds raw keys: a decision's ("@" + root, "ADR") becomes its product's.
-void add_raw(Highest& out, const RawHighest& raw, const std::map<std::string, std::string>& prefixes) {
-  for (const auto& [key, n] : raw) {
-    if (key.second == "ADR" && !key.first.empty() && key.first[0] == '@') {
-      auto it = prefixes.find(key.first.substr(1));
-      if (it != prefixes.end()) raise(out, {it->second, "ADR"}, n);
-    } else {
-      raise(out, key, n);
-    }
-  }
-}
-
 void add_row(RawHighest& raw, const ClaimRow& row) {
   for (const ClaimRow::Number& num : row.numbers) {
     int64_t& v = raw[{num.prefix, num.type}];
@@ -129,7 +103,7 @@ class Reader {
       : snap_(snap), facts_(facts),
         head_counts_(snap.index->prefix_counts()), head_keys_(snap.index->key_counts()),
         head_prefixes_(prefix_by_root(snap.config, head_counts_)) {
-    add_raw(highest_, snap.index->highest(), head_prefixes_);
+    add_raw_highest(highest_, snap.index->highest(), head_prefixes_);
   }
 
   Highest& highest() { return highest_; }
@@ -185,10 +159,10 @@ class Reader {
 
   void add(const Difference& d) {
     auto prefixes = prefix_by_root(snap_.config, d.counts);
-    add_raw(highest_, d.raw, prefixes);
+    add_raw_highest(highest_, d.raw, prefixes);
     // Unchanged decisions count under this snapshot's prefix too when it
     // resolves its products' prefixes differently from HEAD.
-    if (prefixes != head_prefixes_) add_raw(highest_, snap_.index->highest(), prefixes);
+    if (prefixes != head_prefixes_) add_raw_highest(highest_, snap_.index->highest(), prefixes);
   }
 
  private:

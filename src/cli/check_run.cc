@@ -39,8 +39,11 @@ int run_comparison(Session& s, Comparison& c, bool strict, const RenderOptions& 
   for (const CheckFinding& f : report.findings) has_dup |= f.kind == "duplicate-id";
   if (has_dup) {
     options.extra_highest = stored_values(s, c.now);
+    if (c.in_use)
+      for (const auto& [key, n] : *c.in_use) options.extra_highest[key] = std::max(options.extra_highest[key], n);
     report = run_check(c.now, c.baseline ? &*c.baseline : nullptr, options);
   }
+  if (c.now_size) report.items_scanned = *c.now_size;
   if (s.globals().json) os << report_json(report).dump(2) << "\n";
   else print_report(os, report, s.out(), color, render);
   return report.errors() > 0 ? kFindings : kOk;

@@ -46,8 +46,9 @@ RenderOptions refusing(const std::string& what, const std::string& bypass) {
 }
 
 int staged(Session& s, const std::string& what) {
-  // Most commits: read only what changed. Anything to refuse is then
-  // reported from the full comparison, with suggestions and every claimant.
+  // Most commits: read only what changed. Through the claim index that also
+  // reports a refusal (every claimant, suggestions from the numbers in use);
+  // else anything to refuse is reported from the full comparison.
   std::optional<Comparison> quick = compare_staged_fast(s.repo(), s.scan_options());
   if (!quick) quick = compare_staged_changes(s.repo(), s.scan_options());
   if (quick) {
@@ -58,6 +59,8 @@ int staged(Session& s, const std::string& what) {
       print_report(std::cerr, r, s.out(), s.out().color_err(), refusing(what, "git " + what));
       return kOk;
     }
+    if (quick->in_use)
+      return run_comparison(s, *quick, false, refusing(what, "git " + what), std::cerr, s.out().color_err());
   }
   Comparison c = compare_staged(s.repo(), s.scan_options());
   return run_comparison(s, c, false, refusing(what, "git " + what), std::cerr, s.out().color_err());
@@ -133,15 +136,14 @@ void warn_introduced(Session& s, const std::optional<Commit>& before, const char
   auto head = s.repo().head_commit();
   if (!before || !head) return;
   std::ostringstream report;
-  // Through the claim index when it can tell: then the full comparison only
-  // when there is something to report.
+  // Through the claim index when it can tell, else the full comparison.
+  int rc = kOk;
   if (auto quick = compare_commits_fast(s.repo(), s.scan_options(), *before, *head)) {
-    int quick_rc = run_comparison(s, *quick, false, RenderOptions{true, "", ""}, report, s.out().color_err());
-    if (quick_rc == kOk) return;
-    report.str("");
+    rc = run_comparison(s, *quick, false, RenderOptions{true, "", ""}, report, s.out().color_err());
+  } else {
+    Comparison c = compare_commits(s.repo(), s.scan_options(), before, *head);
+    rc = run_comparison(s, c, false, RenderOptions{true, "", ""}, report, s.out().color_err());
   }
-  Comparison c = compare_commits(s.repo(), s.scan_options(), before, *head);
-  int rc = run_comparison(s, c, false, RenderOptions{true, "", ""}, report, s.out().color_err());
   if (rc != kOk) {
     std::cerr << report.str() << "kabsd-guard: the " << what
               << " brought the duplicate(s) above into this branch; repair with the renumber "

@@ -13,7 +13,8 @@ namespace kg {
 namespace {
 
 // Bump when what a row means changes: the tables are then rebuilt.
-constexpr int kVersion = 3;
+constexpr int kVersion = 4;
+constexpr int kSymlinkKind = 2;  // ClaimRow::kind
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
@@ -133,6 +134,12 @@ void ClaimIndex::clear() {
 }
 
 void ClaimIndex::adjust_counts(const ClaimRow& row, int delta) {
+  if (row.kind != kSymlinkKind) {
+    Statement& up = prepared(
+        "INSERT INTO meta (k, v) VALUES ('items', ?1) ON CONFLICT (k) DO UPDATE SET v = v + ?1");
+    up.bind(1, int64_t{delta});
+    up.step();
+  }
   if (!row.prefix.empty()) {
     Statement& up = prepared(
         "INSERT INTO counts (root, prefix, n) VALUES (?1, ?2, ?3) "
@@ -148,6 +155,11 @@ void ClaimIndex::adjust_counts(const ClaimRow& row, int delta) {
     up.bind_blob(1, row.root).bind_blob(2, num.prefix).bind(3, num.type).bind(4, int64_t{delta});
     up.step();
   }
+}
+
+int64_t ClaimIndex::item_count() {
+  Statement& st = prepared("SELECT v FROM meta WHERE k = 'items'");
+  return st.step() ? st.column_int64(0) : 0;
 }
 
 void ClaimIndex::put(const ClaimRow& row) {
@@ -170,7 +182,9 @@ void ClaimIndex::replace_all(const std::vector<ClaimRow>& rows) {
   std::map<std::pair<std::string, std::string>, int64_t> counts;  // (root, prefix)
   std::map<std::tuple<std::string, std::string, std::string>, int64_t> keys;  // (root, p, t)
   std::set<std::pair<std::string, std::string>> seqs;
+  int64_t items = 0;
   for (const ClaimRow& row : rows) {
+    if (row.kind != kSymlinkKind) ++items;
     Statement& ins = prepared(kInsertRow);
     bind_row(ins, row);
     ins.step();
@@ -180,6 +194,9 @@ void ClaimIndex::replace_all(const std::vector<ClaimRow>& rows) {
       if (num.type != "ADR") ++keys[{row.root, num.prefix, num.type}];
     }
   }
+  Statement& total = prepared("INSERT OR REPLACE INTO meta (k, v) VALUES ('items', ?)");
+  total.bind(1, items);
+  total.step();
   for (const auto& [key, n] : counts) {
     Statement& st = prepared("INSERT INTO counts (root, prefix, n) VALUES (?, ?, ?)");
     st.bind_blob(1, key.first).bind_blob(2, key.second).bind(3, n);

@@ -68,6 +68,8 @@ class ClaimIndex {
                                 const std::set<std::string>& paths);
   // Highest number per key (decisions as ("@" + root, "ADR")).
   std::map<std::pair<std::string, std::string>, int64_t> highest();
+  // How many rows are items or decisions (not symlinks).
+  int64_t item_count();
   // root -> prefix -> files claiming an ID with that prefix (not decisions).
   std::map<std::string, std::map<std::string, int64_t>> prefix_counts();
   // root -> (prefix, type) -> files carrying such an ID, frontmatter or

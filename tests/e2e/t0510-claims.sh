@@ -100,6 +100,22 @@ test_expect_success 'reserve and sync see branches, the index and the working tr
   git -C r reset -q --hard && rm -f r/$(item_path DEMO-TSK-0060 loose)
 '
 
+test_expect_success 'a refusal is reported from the index as a full scan reports it, decisions too' '
+  add_item r ADR-0001 $(uid_n 201) a1 && KABSD_GUARD_SKIP=1 git -C r commit -qm a1 &&
+  add_item r ADR-0002 $(uid_n 202) a2 && KABSD_GUARD_SKIP=1 git -C r commit -qm a2 &&
+  add_item r ADR-0001 $(uid_n 203) again &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 1 && grep "ADR-0003" fast.err &&
+  git -C r rm -q --cached "$(item_path ADR-0001 again)" && rm "r/$(item_path ADR-0001 again)" &&
+  top=$(kabsd-guard -C r status --json | sed -n "s/.*\"\(stored\|in_use\)\": \([0-9]*\).*/\2/p" | sort -n | tail -1) &&
+  add_item r DEMO-TSK-0003 $(uid_n 303) dup3 &&
+  rc=$(same_answer r pre-commit) && test "$rc" = 1 &&
+  grep "DEMO-TSK-$(printf %04d $((top + 1)))" fast.err &&
+  test_must_fail kabsd-guard -C r --json hook pre-commit 2>fast.json &&
+  test_must_fail env KABSD_GUARD_NO_CACHE=1 kabsd-guard -C r --json hook pre-commit 2>slow.json &&
+  cmp fast.json slow.json && grep -q "\"suggested_id\": \"DEMO-TSK-$(printf %04d $((top + 1)))\"" fast.json &&
+  git -C r rm -q --cached "$(item_path DEMO-TSK-0003 dup3)" && rm "r/$(item_path DEMO-TSK-0003 dup3)"
+'
+
 test_expect_success 'folder listings kept between runs still see new, edited and moved files' '
   find r/_kano -type d -exec touch -d "2020-01-01" {} + &&
   kabsd-guard -C r status --json >fast.json &&
