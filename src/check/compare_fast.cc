@@ -72,7 +72,6 @@ std::optional<Comparison> compare_through(const Repo& repo, const ScanOptions& s
   c.now.config = config;
   c.renames = [] { return std::map<std::string, std::string>(); };
   c.in_use.emplace();  // nothing changed: nothing to suggest
-  c.now_size = 0;
   PrefixCounts same_counts, other_counts;
   if (!filter.paths.empty() || !changed_new.empty()) {
     auto snap = snapshot_at(repo, scan, facts, snapshot_tree, config);

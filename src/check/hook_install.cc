@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "git/worktrees.h"
+#include "util/files.h"
 #include "util/paths.h"
 
 namespace kg {
@@ -70,46 +71,10 @@ std::optional<std::string> name_dispatching_manager(std::string_view content) {
 
 std::string errno_text() { return std::strerror(errno); }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  // Closes now and reports whether close succeeded.
-  bool close() {
-    int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
-
- private:
-  int fd_;
-};
-
 // Writes `content` to `path` atomically (temp file + rename) with mode 0755.
 // Returns "" on success, else the error.
 std::string write_script(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".kabsd-guard-tmp-" + std::to_string(getpid());
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755));
-  if (fd.get() < 0) return "cannot create " + tmp + ": " + errno_text();
-  std::string err;
-  size_t done = 0;
-  while (done < content.size() && err.empty()) {
-    ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
-    if (n < 0 && errno != EINTR) err = "cannot write " + tmp + ": " + errno_text();
-    else if (n > 0) done += static_cast<size_t>(n);
-  }
-  if (err.empty() && fchmod(fd.get(), 0755) != 0) err = "cannot chmod " + tmp + ": " + errno_text();
-  if (err.empty() && fsync(fd.get()) != 0) err = "cannot sync " + tmp + ": " + errno_text();
-  if (!fd.close() && err.empty()) err = "cannot close " + tmp + ": " + errno_text();
-  if (err.empty() && std::rename(tmp.c_str(), path.c_str()) != 0)
-    err = "cannot rename " + tmp + " to " + path + ": " + errno_text();
-  if (!err.empty()) ::unlink(tmp.c_str());
-  return err;
+  return replace_file(path, content, 0755, true);
 }
 
 // Brings our script at `slot` up to date: Unchanged or Updated (or Failed).

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "util/files.h"
+
 namespace kg {
 
 namespace {
@@ -40,35 +42,19 @@ struct Input {
 
 std::string read_file(const std::string& path) {
   std::string out;
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return out;
+  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size < (1 << 30)) {
-    out.resize(static_cast<size_t>(st.st_size));
-    size_t got = 0;
-    while (got < out.size()) {
-      ssize_t n = read(fd, out.data() + got, out.size() - got);
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    out.resize(got);
-  }
-  close(fd);
-  return out;
-}
-
-void write_file(const std::string& path, const std::string& bytes) {
-  std::string tmp = path + ".tmp" + std::to_string(getpid());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) return;
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+  if (!fd || fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size >= (1 << 30))
+    return out;
+  out.resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = read(fd.get(), out.data() + got, out.size() - got);
     if (n <= 0) break;
-    done += static_cast<size_t>(n);
+    got += static_cast<size_t>(n);
   }
-  bool ok = close(fd) == 0 && done == bytes.size();
-  if (!ok || rename(tmp.c_str(), path.c_str()) != 0) unlink(tmp.c_str());
+  out.resize(got);
+  return out;
 }
 
 }  // namespace
@@ -142,7 +128,7 @@ void DirListings::save(const std::vector<std::string>& reused, std::map<std::str
       put_str(out, e.name);
     }
   }
-  write_file(path_, out);
+  replace_file(path_, out, 0644, false);  // a cache: a lost write is only redone
 }
 
 }  // namespace kg

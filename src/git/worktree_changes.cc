@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "git/dir_listings.h"
+#include "util/files.h"
 
 namespace kg {
 
@@ -24,21 +25,6 @@ struct DirCloser {
   void operator()(DIR* d) const noexcept { closedir(d); }
 };
 using DirPtr = std::unique_ptr<DIR, DirCloser>;
-
-class FdPtr {
- public:
-  explicit FdPtr(int fd) : fd_(fd) {}
-  FdPtr(const FdPtr&) = delete;
-  FdPtr& operator=(const FdPtr&) = delete;
-  ~FdPtr() {
-    if (fd_ >= 0) close(fd_);
-  }
-  explicit operator bool() const { return fd_ >= 0; }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 bool stat_matches(const IndexEntry& e, const struct stat& st, const IndexFile& index) {
   if (e.stage() != 0 || e.intent_to_add()) return false;
@@ -92,7 +78,7 @@ void scan_dir(const std::string& workdir, const std::string& rel, const IndexFil
               const View::SkipDir& skip_dir, const DirListings& listings, int64_t started, Found& found,
               std::vector<std::string>& subdirs) {
   std::string full = rel.empty() ? workdir : workdir + "/" + rel;
-  FdPtr fd(open(full.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  Fd fd(open(full.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   struct stat dir_st;
   if (!fd || fstat(fd.get(), &dir_st) != 0) return;
   const DirStat now = DirStat::of(dir_st);

@@ -1,0 +1,44 @@
+#include "util/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace kg {
+
+Fd::~Fd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool Fd::close() {
+  int fd = fd_;
+  fd_ = -1;
+  return ::close(fd) == 0;
+}
+
+std::string replace_file(const std::string& path, std::string_view content, mode_t mode, bool sync) {
+  auto failed = [](const std::string& what) { return what + ": " + std::strerror(errno); };
+  const std::string tmp = path + ".kabsd-guard-tmp-" + std::to_string(getpid());
+  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (!fd) return failed("cannot create " + tmp);
+  std::string err;
+  size_t done = 0;
+  while (done < content.size() && err.empty()) {
+    ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
+    if (n < 0 && errno != EINTR) err = failed("cannot write " + tmp);
+    else if (n > 0) done += static_cast<size_t>(n);
+  }
+  if (err.empty() && fchmod(fd.get(), mode) != 0) err = failed("cannot chmod " + tmp);  // whatever the umask
+  if (err.empty() && sync && fsync(fd.get()) != 0) err = failed("cannot sync " + tmp);
+  if (!fd.close() && err.empty()) err = failed("cannot close " + tmp);
+  if (err.empty() && std::rename(tmp.c_str(), path.c_str()) != 0)
+    err = failed("cannot rename " + tmp + " to " + path);
+  if (!err.empty()) ::unlink(tmp.c_str());
+  return err;
+}
+
+}  // namespace kg
