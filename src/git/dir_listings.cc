@@ -12,7 +12,7 @@ namespace kg {
 
 namespace {
 
-constexpr std::string_view kMagic{"KGDIRS1\n"};
+constexpr std::string_view kMagic{"KGDIRS2\n"};
 
 void put_u64(std::string& out, uint64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void put_str(std::string& out, std::string_view s) {
@@ -59,6 +59,16 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
+uint64_t names_digest(std::string_view name) {
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a, then a splitmix64 finish
+  for (unsigned char c : name) h = (h ^ c) * 0x100000001b3ull;
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  return h ^ (h >> 31);
+}
+
 DirStat DirStat::of(const struct stat& st) {
   return {st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
           static_cast<uint64_t>(st.st_ino)};
@@ -83,6 +93,7 @@ DirListings DirListings::load(const std::string& path, const std::string& workdi
     l.stat.ctime_sec = static_cast<int64_t>(in.u64());
     l.stat.ctime_nsec = static_cast<int64_t>(in.u64());
     l.stat.ino = in.u64();
+    l.digest = in.u64();
     uint64_t n = in.u64();
     if (!in.ok || n > in.in.size()) return out;  // each entry takes more than a byte
     l.entries.resize(n);
@@ -122,6 +133,7 @@ void DirListings::save(const std::vector<std::string>& reused, std::map<std::str
     for (int64_t v : {l.stat.mtime_sec, l.stat.mtime_nsec, l.stat.ctime_sec, l.stat.ctime_nsec})
       put_u64(out, static_cast<uint64_t>(v));
     put_u64(out, l.stat.ino);
+    put_u64(out, l.digest);
     put_u64(out, l.entries.size());
     for (const DirListing::Entry& e : l.entries) {
       out += e.type;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +29,11 @@ struct DirStat {
   friend bool operator==(const DirStat&, const DirStat&) = default;
 };
 
+// One folder's names as the stat pass needs them. The regular files the
+// index tracks there are not kept (the index lists them); `entries` holds
+// the rest: subfolders, untracked files, other entries of unknown kind.
+// `digest` covers every name the folder held, so a listing rebuilt from the
+// index and `entries` is known to be the folder's (see names_digest).
 struct DirListing {
   // A name and what readdir said it is: 'd' folder, 'f' regular file,
   // 'u' unknown (to be stat'ed). Other kinds (symlinks...) are left out.
@@ -37,8 +43,13 @@ struct DirListing {
     friend bool operator==(const Entry&, const Entry&) = default;
   };
   DirStat stat;
+  uint64_t digest = 0;
   std::vector<Entry> entries;
 };
+
+// A folder's digest is the sum of its names' digests, so it does not depend
+// on their order and can be built from two lists.
+uint64_t names_digest(std::string_view name);
 
 class DirListings {
  public:

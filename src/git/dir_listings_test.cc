@@ -17,11 +17,18 @@ DirStat stat_of(const fs::path& p) {
   return DirStat::of(st);
 }
 
-DirListing listing(const DirStat& st, std::vector<DirListing::Entry> entries) {
+DirListing listing(const DirStat& st, std::vector<DirListing::Entry> entries, uint64_t digest = 0) {
   DirListing l;
   l.stat = st;
   l.entries = std::move(entries);
+  l.digest = digest;
   return l;
+}
+
+uint64_t digest_of(const std::vector<std::string>& names) {
+  uint64_t d = 0;
+  for (const std::string& n : names) d += names_digest(n);
+  return d;
 }
 
 TEST(DirListings, SavedListingsComeBackWhileTheFolderIsUnchanged) {
@@ -29,12 +36,13 @@ TEST(DirListings, SavedListingsComeBackWhileTheFolderIsUnchanged) {
   const fs::path file = dir.path() / "listings";
   fs::create_directories(dir.path() / "a");
   const DirStat a = stat_of(dir.path() / "a");
-  DirListings::load(file.string(), "/work").save({}, {{"a", listing(a, {{'f', "x.md"}, {'d', "sub"}})}});
+  DirListings::load(file.string(), "/work").save({}, {{"a", listing(a, {{'f', "x.md"}, {'d', "sub"}}, 42)}});
 
   DirListings back = DirListings::load(file.string(), "/work");
   const DirListing* got = back.find("a", a);
   ASSERT_NE(got, nullptr);
   EXPECT_EQ(got->entries, (std::vector<DirListing::Entry>{{'f', "x.md"}, {'d', "sub"}}));
+  EXPECT_EQ(got->digest, 42u);
   DirStat moved = a;
   moved.mtime_nsec += 1;
   EXPECT_EQ(back.find("a", moved), nullptr);  // the folder changed since
@@ -114,15 +122,28 @@ TEST_F(StatPassWithListings, AnswersAsWithoutThemAcrossChanges) {
 
 TEST_F(StatPassWithListings, AnUnchangedFolderIsNotReadAgain) {
   EXPECT_TRUE(changes(true).empty());
-  // A listing saved for b/d2 with the folder's present stat data but without
-  // a file that is there: the pass trusts it, which shows it was used.
+  // A listing saved for b/d2 with the folder's present stat data and the
+  // digest of the files the index has there, but not of a file that is
+  // there: the pass trusts it, which shows it was used.
   write_file(r() / "b" / "d2" / "new.md", "new\n");
   const DirStat now = stat_of(r() / "b" / "d2");
   DirListings::load("", "").save({}, {});  // a no-op without a path
   DirListings::load(cache().string(), r().string())
-      .save({"b", "b/d0", "b/d1"}, {{"b/d2", listing(now, {{'f', "2.md"}, {'f', "5.md"}})}});
+      .save({"b", "b/d0", "b/d1"}, {{"b/d2", listing(now, {}, digest_of({"11.md", "2.md", "5.md", "8.md"}))}});
   EXPECT_EQ(changes(false), (std::vector<std::string>{"b/d2/new.md"}));
   EXPECT_TRUE(changes(true).empty());
+}
+
+TEST_F(StatPassWithListings, FilesTheIndexStopsOrStartsTrackingAreSeen) {
+  write_file(r() / "b" / "d1" / "u.md", "untracked\n");
+  sh("touch -d '2020-01-01' " + quote((r() / "b" / "d1").native()) + " " + quote((r() / "b" / "d1" / "u.md").native()));
+  EXPECT_EQ(changes(true), (std::vector<std::string>{"b/d1/u.md"}));
+  EXPECT_EQ(changes(true), (std::vector<std::string>{"b/d1/u.md"}));  // from the saved listing
+  git(r(), "add b/d1/u.md");
+  EXPECT_TRUE(changes(true).empty());
+  git(r(), "rm -q --cached b/d1/4.md");  // still there, now untracked: the folder did not change
+  EXPECT_EQ(changes(false), (std::vector<std::string>{"b/d1/4.md"}));
+  EXPECT_EQ(changes(true), (std::vector<std::string>{"b/d1/4.md"}));
 }
 
 }  // namespace

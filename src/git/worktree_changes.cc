@@ -73,7 +73,32 @@ DirListing read_listing(int fd) {
   return out;
 }
 
-// One folder: its changed files and subfolders.
+bool is_regular_mode(uint32_t mode) { return mode == 0100644 || mode == 0100755; }
+
+// The regular files the index has directly in a folder, each name once, in
+// index order. `here`: the index entries below the folder; `skip`: the
+// length of the folder's path and its '/'.
+std::vector<std::string_view> tracked_files(std::span<const IndexEntry> here, size_t skip) {
+  std::vector<std::string_view> out;
+  for (auto it = here.begin(); it != here.end();) {
+    std::string_view name = std::string_view(it->path).substr(skip);
+    size_t slash = name.find('/');
+    if (slash != std::string_view::npos) {  // a subfolder's entries: jump past them
+      std::string_view sub = name.substr(0, slash + 1);
+      it = std::partition_point(it, here.end(), [&](const IndexEntry& e) {
+        return std::string_view(e.path).substr(skip).substr(0, sub.size()) <= sub;
+      });
+      continue;
+    }
+    if (is_regular_mode(it->mode) && (out.empty() || out.back() != name)) out.push_back(name);
+    ++it;
+  }
+  return out;
+}
+
+// One folder: its changed files and subfolders. Its names come from the
+// saved listing and the index when the folder's stat data and the digest of
+// those names are as saved, else from reading the folder.
 void scan_dir(const std::string& workdir, const std::string& rel, const IndexFile& index,
               const View::SkipDir& skip_dir, const DirListings& listings, int64_t started, Found& found,
               std::vector<std::string>& subdirs) {
@@ -82,15 +107,7 @@ void scan_dir(const std::string& workdir, const std::string& rel, const IndexFil
   struct stat dir_st;
   if (!fd || fstat(fd.get(), &dir_st) != 0) return;
   const DirStat now = DirStat::of(dir_st);
-  const DirListing* listing = listings.find(rel, now);
-  DirListing fresh;
-  if (listing) {
-    found.reused.push_back(rel);
-  } else {
-    fresh = read_listing(fd.get());
-    fresh.stat = now;
-    listing = &fresh;
-  }
+
   // The index entries below this folder: each lookup searches only them,
   // and compares only what follows the folder's path, which they share.
   const std::span<const IndexEntry> here = index.below(rel);
@@ -100,25 +117,57 @@ void scan_dir(const std::string& workdir, const std::string& rel, const IndexFil
                                    [&](const IndexEntry& e) { return std::string_view(e.path).substr(skip) < name; });
     return it != here.end() && std::string_view(it->path).substr(skip) == name && it->stage() == 0 ? &*it : nullptr;
   };
-  std::string path;
-  for (const DirListing::Entry& e : listing->entries) {
+  const std::vector<std::string_view> tracked = tracked_files(here, skip);
+  auto is_tracked = [&](std::string_view name) { return std::binary_search(tracked.begin(), tracked.end(), name); };
+
+  const DirListing* saved = listings.find(rel, now);
+  if (saved) {
+    uint64_t digest = 0;
+    for (std::string_view name : tracked) digest += names_digest(name);
+    for (const DirListing::Entry& e : saved->entries)
+      if (!is_tracked(e.name)) digest += names_digest(e.name);  // an untracked file since added counts once
+    if (digest != saved->digest) saved = nullptr;                 // the index changed under the folder
+  }
+  DirListing fresh;
+  if (saved) {
+    found.reused.push_back(rel);
+  } else {
+    fresh = read_listing(fd.get());
+    fresh.stat = now;
+    for (const DirListing::Entry& e : fresh.entries) fresh.digest += names_digest(e.name);
+  }
+
+  std::string path, name;
+  auto visit = [&](char type, std::string_view entry) {
     path.assign(rel);
     if (!rel.empty()) path += '/';
-    path += e.name;
-    if (e.type == 'd') {  // no stat needed
-      if (!skip_dir(e.name)) subdirs.push_back(path);
-      continue;
+    path += entry;
+    if (type == 'd') {  // no stat needed
+      if (!skip_dir(entry)) subdirs.push_back(path);
+      return;
     }
+    name.assign(entry);
     struct stat st;
-    if (fstatat(fd.get(), e.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (fstatat(fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
     if (S_ISDIR(st.st_mode)) {
-      if (!skip_dir(e.name)) subdirs.push_back(path);
+      if (!skip_dir(entry)) subdirs.push_back(path);
     } else if (S_ISREG(st.st_mode)) {
-      const IndexEntry* entry = find(e.name);
-      if (!entry || !stat_matches(*entry, st, index)) found.changed.push_back(path);
+      const IndexEntry* e = find(entry);
+      if (!e || !stat_matches(*e, st, index)) found.changed.push_back(path);
     }
+  };
+  if (saved) {
+    for (std::string_view t : tracked) visit('f', t);
+    for (const DirListing::Entry& e : saved->entries)
+      if (!is_tracked(e.name)) visit(e.type, e.name);
+    return;
   }
-  if (listing == &fresh && DirListings::settled(now, started)) found.fresh.emplace(rel, std::move(fresh));
+  for (const DirListing::Entry& e : fresh.entries) visit(e.type, e.name);
+  if (DirListings::settled(now, started)) {
+    // Keep what the index does not list: subfolders and untracked files.
+    std::erase_if(fresh.entries, [&](const DirListing::Entry& e) { return e.type != 'd' && is_tracked(e.name); });
+    found.fresh.emplace(rel, std::move(fresh));
+  }
 }
 
 // Folders are shared out between a few threads: stat calls dominate, and
