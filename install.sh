@@ -46,7 +46,7 @@ as_root() {
 
 build_deps=(g++ cmake pkg-config make libgit2-dev libsqlite3-dev libyaml-cpp-dev
             libcli11-dev libtomlplusplus-dev nlohmann-json3-dev git)
-test_deps=(libgtest-dev sqlite3 python3 python3-yaml pre-commit)
+test_deps=(libgtest-dev sqlite3 python3 python3-yaml pre-commit strace)
 
 install_deps() {
   [ "$deps" = 1 ] || return 0

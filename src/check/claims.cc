@@ -128,6 +128,24 @@ std::string config_fingerprint(const Config& config) {
   return out;
 }
 
+bool same_layout(const Config& a, const Tree& tree_a, const Config& b, const Tree& tree_b, const ScanOptions& scan) {
+  if (config_fingerprint(a) != config_fingerprint(b)) return false;
+  if (scan.config_text || a.path.empty()) return true;
+  auto in_a = blob_at(tree_a, a.path), in_b = blob_at(tree_b, b.path);
+  return in_a && in_b && git_oid_equal(&*in_a, &*in_b);
+}
+
+bool same_layout(const Config& config, const Tree& head, const IndexFile& index, const ScanOptions& scan) {
+  if (!scan.config_text && !config.path.empty()) {
+    const IndexEntry* staged = index.find(config.path);
+    auto at_head = blob_at(head, config.path);
+    if (!staged || !at_head || !git_oid_equal(&staged->oid, &*at_head)) return false;
+  }
+  for (const Product& p : config.products)
+    if (index.below(p.root).empty()) return false;  // a product going away
+  return true;
+}
+
 BlobFacts::BlobFacts(const Repo& repo, FactsCache* cache) : repo_(repo), cache_(cache), odb_(repo.odb()) {}
 
 FileFacts BlobFacts::get(const git_oid& oid) {

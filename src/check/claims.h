@@ -12,6 +12,7 @@
 
 #include "check/backlog.h"
 #include "check/sources.h"
+#include "git/index_file.h"
 #include "git/object.h"
 #include "git/repo.h"
 #include "git/tree_delta.h"
@@ -40,6 +41,14 @@ bool changes_layout(const Config& config, std::string_view path);
 // What makes the rows of two snapshots comparable: the config file's place
 // and the products with their configured prefixes.
 std::string config_fingerprint(const Config& config);
+// Whether two trees, whose configs load_products found as `a` and `b`, have
+// the same layout: the same fingerprint and the same config file bytes (an
+// explicit --config is the same for both). A delta between them then tells
+// everything that changed.
+bool same_layout(const Config& a, const Tree& tree_a, const Config& b, const Tree& tree_b, const ScanOptions& scan);
+// The same for the index against `head` (whose config is `config`): it
+// stages `head`'s config file and still has every product.
+bool same_layout(const Config& config, const Tree& head, const IndexFile& index, const ScanOptions& scan);
 
 // What files say, by blob id: the facts cache first, the object database
 // when it has no answer (which is then remembered).

@@ -13,11 +13,6 @@ namespace kg {
 
 namespace {
 
-bool same_oid(const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
-  if (!a || !b) return !a && !b;
-  return git_oid_equal(&*a, &*b) != 0;
-}
-
 // Products' prefixes as the whole snapshot's counts resolve them (the few
 // items a fast comparison holds cannot tell).
 void finish(Backlog& b, const PrefixCounts& counts) {
@@ -113,13 +108,7 @@ std::optional<Comparison> compare_staged_fast(const Repo& repo, const ScanOption
   std::optional<IndexFile> index = IndexFile::open(repo);
   if (!index || index->has_conflicts()) return std::nullopt;
   Config config = load_products(TreeView(repo, *head), scan).config;
-  if (config.products.empty()) return std::nullopt;
-  if (!scan.config_text && !config.path.empty()) {
-    const IndexEntry* staged = index->find(config.path);
-    if (!staged || !same_oid(staged->oid, blob_at(*head, config.path))) return std::nullopt;
-  }
-  for (const Product& p : config.products)
-    if (index->below(p.root).empty()) return std::nullopt;  // a product going away
+  if (config.products.empty() || !same_layout(config, *head, *index, scan)) return std::nullopt;
   std::vector<Delta> deltas = index_delta(repo, head, *index, backlog_prefixes(config, scan));
   return compare_through(repo, scan, *head, config, deltas, false);
 }
@@ -130,9 +119,7 @@ std::optional<Comparison> compare_commits_fast(const Repo& repo, const ScanOptio
   Tree old_tree = base.tree(), new_tree = head.tree();
   Config was = load_products(TreeView(repo, old_tree), scan).config;
   Config is = load_products(TreeView(repo, new_tree), scan).config;
-  if (is.products.empty() || config_fingerprint(was) != config_fingerprint(is)) return std::nullopt;
-  if (!scan.config_text && !is.path.empty() && !same_oid(blob_at(old_tree, is.path), blob_at(new_tree, is.path)))
-    return std::nullopt;
+  if (is.products.empty() || !same_layout(was, old_tree, is, new_tree, scan)) return std::nullopt;
   std::vector<Delta> deltas = tree_delta(repo, old_tree, new_tree, backlog_prefixes(is, scan));
   return compare_through(repo, scan, new_tree, is, deltas, true);
 }

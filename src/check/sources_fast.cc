@@ -183,14 +183,6 @@ class Reader {
   Highest highest_;
 };
 
-bool same_config(const Repo& repo, const ScanOptions& scan, const Snapshot& snap, const Tree& tree) {
-  Config c = load_products(TreeView(repo, tree), scan).config;
-  if (config_fingerprint(c) != config_fingerprint(snap.config)) return false;
-  if (scan.config_text || c.path.empty()) return true;
-  auto a = blob_at(tree, c.path), b = blob_at(snap.tree, c.path);
-  return a && b && git_oid_equal(&*a, &*b);
-}
-
 // The stat pass's folder listings: per working tree, beside its index.
 std::string listings_path(const Repo& repo) {
   if (caches_off()) return {};
@@ -228,7 +220,7 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
     const std::string memo_key = "ref\n" + tree.hex();
     std::optional<Difference> d;
     if (auto memo = snap->index->memo(memo_key)) d = decode(*memo);
-    if (!d && same_config(repo, scan, *snap, tree)) {
+    if (!d && same_layout(snap->config, snap->tree, load_products(TreeView(repo, tree), scan).config, tree, scan)) {
       d = reader.read(tree_delta(repo, head, tree, prefixes), nullptr);
       if (d) snap->index->put_memo(memo_key, encode(*d));
     }
@@ -243,16 +235,8 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
   if (!repo.is_bare()) {
     std::optional<Difference> staged;
     std::optional<IndexFile> index = IndexFile::open(repo);
-    if (index) {
-      bool usable = true;
-      if (!scan.config_text && !config.path.empty()) {
-        const IndexEntry* e = index->find(config.path);
-        auto at_head = blob_at(*head, config.path);
-        usable = e && at_head && git_oid_equal(&e->oid, &*at_head);
-      }
-      for (const Product& p : config.products) usable = usable && !index->below(p.root).empty();
-      if (usable) staged = reader.read(index_delta(repo, head, *index, prefixes), nullptr);
-    }
+    if (index && same_layout(config, *head, *index, scan))
+      staged = reader.read(index_delta(repo, head, *index, prefixes), nullptr);
     if (staged) reader.add(*staged);
     else add_highest(scan_backlog(IndexView(repo), scan), reader.highest());
 
