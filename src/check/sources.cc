@@ -31,6 +31,13 @@ void add_highest(const Backlog& backlog, Highest& out) {
   }
 }
 
+std::vector<SequenceKey> sequence_keys(const Item& item) {
+  std::vector<SequenceKey> out;
+  for (const auto* id : {&item.id, &item.filename_id})
+    if (*id && (*id)->type != TypeCode::Adr) out.push_back({(*id)->prefix, std::string(type_code((*id)->type))});
+  return out;
+}
+
 void for_each_source(const Repo& repo, const ScanOptions& options,
                      const std::function<void(const std::string&, const Backlog&)>& visit) {
   // Trees first: their cached folders also fill the cache the index and the
@@ -63,9 +70,7 @@ SeenEverywhere seen_everywhere(const Repo& repo, const ScanOptions& options) {
     if (!worktree) return;
     out.config = b.config;
     for (const Item& item : b.items)
-      for (const auto* id : {&item.id, &item.filename_id})
-        if (*id && (*id)->type != TypeCode::Adr)
-          out.item_keys[item.product_root].insert({(*id)->prefix, std::string(type_code((*id)->type))});
+      for (SequenceKey& key : sequence_keys(item)) out.item_keys[item.product_root].insert(std::move(key));
   });
   return out;
 }
@@ -76,11 +81,9 @@ namespace kg {
 
 Highest product_sequences(const Product& product, const Backlog& backlog, const Highest& highest) {
   std::set<SequenceKey> keys;
-  for (const Item& item : backlog.items) {
-    if (item.product_root != product.root) continue;
-    for (const auto* id : {&item.id, &item.filename_id})
-      if (*id && (*id)->type != TypeCode::Adr) keys.insert({(*id)->prefix, std::string(type_code((*id)->type))});
-  }
+  for (const Item& item : backlog.items)
+    if (item.product_root == product.root)
+      for (SequenceKey& key : sequence_keys(item)) keys.insert(std::move(key));
   return product_sequences(product, keys, highest);
 }
 

@@ -20,6 +20,9 @@ namespace kg {
 using Highest = std::map<SequenceKey, int64_t>;
 
 void add_highest(const Backlog& backlog, Highest& out);
+// The sequences an item's IDs (frontmatter and file name) are numbered in;
+// decisions, numbered per product, are left out.
+std::vector<SequenceKey> sequence_keys(const Item& item);
 
 // Calls `visit(name, backlog)` for each snapshot, one at a time.
 void for_each_source(const Repo& repo, const ScanOptions& options,

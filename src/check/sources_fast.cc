@@ -262,9 +262,7 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
       add_highest(wt, reader.highest());
       worktree_keys.clear();
       for (const Item& item : wt.items)
-        for (const auto* id : {&item.id, &item.filename_id})
-          if (*id && (*id)->type != TypeCode::Adr)
-            worktree_keys[item.product_root][{(*id)->prefix, std::string(type_code((*id)->type))}]++;
+        for (const SequenceKey& key : sequence_keys(item)) worktree_keys[item.product_root][key]++;
       worktree_config = wt.config;
       resolved = true;
     }
