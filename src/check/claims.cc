@@ -1,6 +1,7 @@
 #include "check/claims.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <stdexcept>
 
@@ -37,28 +38,41 @@ git_oid from_raw(std::string_view bytes) {
 
 constexpr std::string_view kConfigName = ".kano/backlog_config.toml";
 
-void build(ClaimIndex& index, const Repo& repo, const ScanOptions& scan, const Tree& tree, const Config& config) {
-  // One scan reads every blob once, in pack order (check/backlog.cc); its
-  // items and their blob ids are the rows.
-  ScanOptions all = scan;
-  all.filter = nullptr;
-  std::vector<std::pair<std::string, git_oid>> blobs;
-  all.blobs = &blobs;
-  Backlog backlog = scan_backlog(TreeView(repo, tree), all);
-  for (const Finding& f : backlog.findings)
-    if (f.kind == "unreadable") throw std::runtime_error(f.path + ": " + f.message);
-  if (roots_of(backlog.config) != roots_of(config))
-    throw std::logic_error("claim index: the scan found another layout");
-  std::sort(blobs.begin(), blobs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<ClaimRow> rows;
-  rows.reserve(backlog.items.size());
-  auto blob = blobs.begin();
-  for (const Item& item : backlog.items) {  // both sorted by path
-    while (blob != blobs.end() && blob->first < item.path) ++blob;
-    if (blob == blobs.end() || blob->first != item.path) throw std::logic_error("claim index: no blob id for " + item.path);
-    rows.push_back(claim_row(item, blob->second));
+// The first build streams: the tree's item files are listed compactly, then
+// read in pack order (pack_read_order: most of a cold build is inflating
+// blobs) and each row goes to the index as it is made. Nothing per item is
+// held but its path and blob id (issue 5: peak memory at 100,000 items).
+void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tree, const Config& config) {
+  struct Listed {
+    uint32_t at, size;  // of the path in `paths`
+    uint32_t root;      // index into `roots`
+    bool adr;
+  };
+  const std::set<std::string> root_set = roots_of(config);
+  const std::vector<std::string> roots(root_set.begin(), root_set.end());
+  std::string paths;
+  std::vector<Listed> files;
+  std::vector<git_oid> oids;
+  TreeView view(repo, tree);
+  for (uint32_t r = 0; r < roots.size(); ++r)
+    for (std::string_view sub : {"items", "decisions"})
+      view.walk(path_join(roots[r], sub), is_excluded_dir, [&](const FileEntry& e) {
+        if (e.symlink) return;  // a finding of the scan, never a row
+        Entry kind = classify(path_relative(e.path, roots[r]));
+        if (kind == Entry::None) return;
+        if (paths.size() + e.path.size() > UINT32_MAX) throw std::length_error("claim index: too many paths");
+        files.push_back({static_cast<uint32_t>(paths.size()), static_cast<uint32_t>(e.path.size()), r,
+                         kind == Entry::Adr});
+        paths += e.path;
+        oids.push_back(e.oid);
+      });
+  index.begin_load();
+  for (size_t k : pack_read_order(oids)) {
+    const Listed& f = files[k];
+    Placement where{roots[f.root], f.adr};
+    index.load(claim_row(item_at(facts, where, paths.substr(f.at, f.size), oids[k]), oids[k]));
   }
-  index.replace_all(rows);
+  index.end_load();
 }
 
 void apply(ClaimIndex& index, BlobFacts& facts, const std::vector<Delta>& deltas, const Config& config) {
@@ -205,7 +219,7 @@ std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, B
       apply(*index, facts, tree_delta(repo, from, tree, backlog_prefixes(config, scan)), config);
     } else {
       git_error_clear();
-      build(*index, repo, scan, tree, config);
+      build(*index, repo, facts, tree, config);
     }
     index->set_state(want);
   } catch (const std::exception&) {

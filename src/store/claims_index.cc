@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 #include <unordered_map>
 
@@ -95,6 +96,13 @@ constexpr const char* kColumns = "path, oid, root, kind, claim, uid, prefix, p1,
 
 }  // namespace
 
+struct ClaimIndex::Load {
+  std::map<std::pair<std::string, std::string>, int64_t> counts;              // (root, prefix)
+  std::map<std::tuple<std::string, std::string, std::string>, int64_t> keys;  // (root, p, t)
+  std::set<std::pair<std::string, std::string>> seqs;
+  int64_t items = 0;
+};
+
 std::unique_ptr<ClaimIndex> ClaimIndex::open(const std::string& common_dir) {
   std::unique_ptr<Database> db = open_cache_file(common_dir, "cache-claims.sqlite3", open_db);
   return db ? std::unique_ptr<ClaimIndex>(new ClaimIndex(std::move(db))) : nullptr;
@@ -175,44 +183,55 @@ void ClaimIndex::put(const ClaimRow& row) {
   adjust_counts(row, 1);
 }
 
-void ClaimIndex::replace_all(const std::vector<ClaimRow>& rows) {
+
+void ClaimIndex::begin_load() {
   clear();
   db_->exec("DROP INDEX IF EXISTS files_claim; DROP INDEX IF EXISTS files_uid;"
             "DROP INDEX IF EXISTS files_n1; DROP INDEX IF EXISTS files_n2;");
-  std::map<std::pair<std::string, std::string>, int64_t> counts;  // (root, prefix)
-  std::map<std::tuple<std::string, std::string, std::string>, int64_t> keys;  // (root, p, t)
-  std::set<std::pair<std::string, std::string>> seqs;
-  int64_t items = 0;
-  for (const ClaimRow& row : rows) {
-    if (row.kind != kSymlinkKind) ++items;
-    Statement& ins = prepared(kInsertRow);
-    bind_row(ins, row);
-    ins.step();
-    if (!row.prefix.empty()) ++counts[{row.root, row.prefix}];
-    for (const ClaimRow::Number& num : row.numbers) {
-      seqs.insert({num.prefix, num.type});
-      if (num.type != "ADR") ++keys[{row.root, num.prefix, num.type}];
-    }
+  load_ = std::make_unique<Load>();
+}
+
+void ClaimIndex::load(const ClaimRow& row) {
+  if (!load_) throw std::logic_error("ClaimIndex::load outside begin_load/end_load");
+  Statement& ins = prepared(kInsertRow);
+  bind_row(ins, row);
+  ins.step();
+  if (row.kind != kSymlinkKind) ++load_->items;
+  if (!row.prefix.empty()) ++load_->counts[{row.root, row.prefix}];
+  for (const ClaimRow::Number& num : row.numbers) {
+    load_->seqs.insert({num.prefix, num.type});
+    if (num.type != "ADR") ++load_->keys[{row.root, num.prefix, num.type}];
   }
+}
+
+void ClaimIndex::end_load() {
+  if (!load_) throw std::logic_error("ClaimIndex::end_load without begin_load");
+  std::unique_ptr<Load> done = std::move(load_);
   Statement& total = prepared("INSERT OR REPLACE INTO meta (k, v) VALUES ('items', ?)");
-  total.bind(1, items);
+  total.bind(1, done->items);
   total.step();
-  for (const auto& [key, n] : counts) {
+  for (const auto& [key, n] : done->counts) {
     Statement& st = prepared("INSERT INTO counts (root, prefix, n) VALUES (?, ?, ?)");
     st.bind_blob(1, key.first).bind_blob(2, key.second).bind(3, n);
     st.step();
   }
-  for (const auto& [key, n] : keys) {
+  for (const auto& [key, n] : done->keys) {
     Statement& st = prepared("INSERT INTO keys (root, p, t, n) VALUES (?, ?, ?, ?)");
     st.bind_blob(1, std::get<0>(key)).bind_blob(2, std::get<1>(key)).bind(3, std::get<2>(key)).bind(4, n);
     st.step();
   }
-  for (const auto& [p, t] : seqs) {
+  for (const auto& [p, t] : done->seqs) {
     Statement& st = prepared("INSERT OR IGNORE INTO seqs (p, t) VALUES (?, ?)");
     st.bind_blob(1, p).bind(2, t);
     st.step();
   }
   db_->exec(kIndexes);
+}
+
+void ClaimIndex::replace_all(const std::vector<ClaimRow>& rows) {
+  begin_load();
+  for (const ClaimRow& row : rows) load(row);
+  end_load();
 }
 
 void ClaimIndex::remove(const std::string& path) {

@@ -56,8 +56,13 @@ class ClaimIndex {
   void clear();
 
   void put(const ClaimRow& row);  // replaces the row at row.path
-  // Replaces every row with `rows` (paths distinct): the first build, done
-  // as a bulk load with the indexes made afterwards.
+  // Replaces every row with those given to load() (paths distinct) between
+  // begin_load() and end_load(): the first build, a bulk load with the
+  // indexes made at the end. Rows are streamed, not held.
+  void begin_load();
+  void load(const ClaimRow& row);
+  void end_load();
+  // The same for rows at hand.
   void replace_all(const std::vector<ClaimRow>& rows);
   void remove(const std::string& path);
   std::optional<ClaimRow> get(const std::string& path);
@@ -83,11 +88,13 @@ class ClaimIndex {
   void put_memo(const std::string& key, const std::string& value);
 
  private:
+  struct Load;  // tallies of a bulk load
   explicit ClaimIndex(std::unique_ptr<Database> db);
   void adjust_counts(const ClaimRow& row, int delta);
   Statement& prepared(const char* sql);  // made once, reset for reuse
   std::unique_ptr<Database> db_;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;  // by static SQL text
+  std::unique_ptr<Load> load_;  // during a bulk load
 };
 
 }  // namespace kg

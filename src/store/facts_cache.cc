@@ -14,6 +14,11 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS trees (oid BLOB PRIMARY KEY, entries BLOB NOT NULL) WITHOUT ROWID;";
 // Bump when the encoding or what FileFacts means changes: old rows are dropped.
 constexpr int kVersion = 1;
+// Memory: a first scan of 100,000 items adds as many entries. Past these
+// sizes entries go to the database in batches, and the in-process memo
+// (lookups repeated within one command) stops growing.
+constexpr size_t kMemoLimit = 16384;
+constexpr size_t kPendingLimit = size_t{1} << 20;  // bytes
 
 void put_u32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
@@ -126,7 +131,7 @@ std::optional<FileFacts> FactsCache::blob(std::string_view oid) {
     if (!st.step()) return std::nullopt;
     auto f = decode_facts(st.column_blob(0));
     st.reset();
-    if (f) memory_.emplace(std::string(oid), *f);
+    if (f && memory_.size() < kMemoLimit) memory_.emplace(std::string(oid), *f);
     return f;
   } catch (const StoreError&) {
     return std::nullopt;
@@ -134,8 +139,12 @@ std::optional<FileFacts> FactsCache::blob(std::string_view oid) {
 }
 
 void FactsCache::put_blob(std::string_view oid, const FileFacts& facts) {
-  if (memory_.emplace(std::string(oid), facts).second)
-    pending_blobs_.emplace_back(std::string(oid), encode_facts(facts));
+  std::string key(oid);
+  if (memory_.count(key)) return;
+  if (memory_.size() < kMemoLimit) memory_.emplace(key, facts);
+  pending_blobs_.emplace_back(std::move(key), encode_facts(facts));  // a repeat is ignored on insert
+  pending_bytes_ += pending_blobs_.back().second.size();
+  if (pending_bytes_ >= kPendingLimit) flush();
 }
 
 std::optional<std::vector<CachedEntry>> FactsCache::tree(std::string_view oid) {
@@ -160,7 +169,7 @@ std::optional<std::vector<CachedEntry>> FactsCache::tree(std::string_view oid) {
       if (!f) return std::nullopt;
       e.facts = std::move(*f);
       pos += used;
-      if (!e.symlink) memory_.emplace(e.oid, e.facts);
+      if (!e.symlink && memory_.size() < kMemoLimit) memory_.emplace(e.oid, e.facts);
     }
     return out;
   } catch (const StoreError&) {
@@ -177,7 +186,9 @@ void FactsCache::put_tree(std::string_view oid, const std::vector<CachedEntry>& 
     put_u32(out, e.symlink ? 1 : 0);
     out += encode_facts(e.facts);
   }
+  pending_bytes_ += out.size();
   pending_trees_.emplace_back(std::string(oid), std::move(out));
+  if (pending_bytes_ >= kPendingLimit) flush();
 }
 
 void FactsCache::flush() {
@@ -206,6 +217,7 @@ void FactsCache::flush() {
   }
   pending_blobs_.clear();
   pending_trees_.clear();
+  pending_bytes_ = 0;
 }
 
 }  // namespace kg

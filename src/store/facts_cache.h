@@ -36,11 +36,14 @@ class FactsCache {
   static std::unique_ptr<FactsCache> open(const std::string& common_dir);
   ~FactsCache();  // flushes
 
+  // nullopt when unknown (an entry put but not yet written may be missed
+  // once many were put: the caller then reads the blob again).
   std::optional<FileFacts> blob(std::string_view oid);
   void put_blob(std::string_view oid, const FileFacts& facts);
   std::optional<std::vector<CachedEntry>> tree(std::string_view oid);
   void put_tree(std::string_view oid, const std::vector<CachedEntry>& entries);
-  // Writes what was added, in one transaction. Errors are swallowed.
+  // Writes what was added, in one transaction (also done on the way, once
+  // about 1 MB is pending). Errors are swallowed.
   void flush();
 
  private:
@@ -55,6 +58,7 @@ class FactsCache {
   bool reading_ = false;                   // inside the read transaction
   std::unordered_map<std::string, FileFacts> memory_;  // read or added in this process
   std::vector<std::pair<std::string, std::string>> pending_blobs_, pending_trees_;
+  size_t pending_bytes_ = 0;  // encoded size of what is pending
 };
 
 // The serialised form, exposed for tests.
