@@ -41,16 +41,18 @@ constexpr std::string_view kConfigName = ".kano/backlog_config.toml";
 // The first build streams: the tree's item files are listed compactly, then
 // read in pack order (pack_read_order: most of a cold build is inflating
 // blobs) and each row goes to the index as it is made. Nothing per item is
-// held but its path and blob id (issue 5: peak memory at 100,000 items).
+// held but its file name and blob id (issue 5: peak memory at 100,000 items).
 void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tree, const Config& config) {
   struct Listed {
-    uint32_t at, size;  // of the path in `paths`
+    uint32_t dir;       // index into `dirs`
+    uint32_t at, size;  // of the file name in `names`
     uint32_t root;      // index into `roots`
     bool adr;
   };
   const std::set<std::string> root_set = roots_of(config);
   const std::vector<std::string> roots(root_set.begin(), root_set.end());
-  std::string paths;
+  std::vector<std::string> dirs;
+  std::string names;
   std::vector<Listed> files;
   std::vector<git_oid> oids;
   TreeView view(repo, tree);
@@ -60,17 +62,21 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
         if (e.symlink) return;  // a finding of the scan, never a row
         Entry kind = classify(path_relative(e.path, roots[r]));
         if (kind == Entry::None) return;
-        if (paths.size() + e.path.size() > UINT32_MAX) throw std::length_error("claim index: too many paths");
-        files.push_back({static_cast<uint32_t>(paths.size()), static_cast<uint32_t>(e.path.size()), r,
-                         kind == Entry::Adr});
-        paths += e.path;
+        std::string_view dir = path_dirname(e.path), name = path_basename(e.path);
+        if (dirs.empty() || dirs.back() != dir) dirs.emplace_back(dir);
+        if (names.size() + name.size() > UINT32_MAX || dirs.size() > UINT32_MAX)
+          throw std::length_error("claim index: too many files");
+        files.push_back({static_cast<uint32_t>(dirs.size() - 1), static_cast<uint32_t>(names.size()),
+                         static_cast<uint32_t>(name.size()), r, kind == Entry::Adr});
+        names += name;
         oids.push_back(e.oid);
       });
   index.begin_load();
   for (size_t k : pack_read_order(oids)) {
     const Listed& f = files[k];
     Placement where{roots[f.root], f.adr};
-    index.load(claim_row(item_at(facts, where, paths.substr(f.at, f.size), oids[k]), oids[k]));
+    std::string path = path_join(dirs[f.dir], std::string_view(names).substr(f.at, f.size));
+    index.load(claim_row(item_at(facts, where, path, oids[k]), oids[k]));
   }
   index.end_load();
 }

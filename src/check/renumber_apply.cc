@@ -100,7 +100,7 @@ void make_dirs(const std::string& workdir, const std::string& dir, std::vector<s
   std::string cur = workdir;
   for (std::string_view part : split(dir, '/')) {
     if (part.empty()) continue;
-    cur += "/" + std::string(part);
+    cur.append(1, '/').append(part);
     struct stat st {};
     if (::lstat(cur.c_str(), &st) == 0) {
       if (S_ISLNK(st.st_mode)) throw RenumberFailed(cur + " is a symbolic link; refusing to write through it");
@@ -166,7 +166,7 @@ void preflight(const RenumberPlan& plan, const Repo& repo, const std::string& wo
     std::string cur = workdir, writable = workdir;
     for (std::string_view part : split(path_dirname(m.to), '/')) {
       if (part.empty()) continue;
-      cur += "/" + std::string(part);
+      cur.append(1, '/').append(part);
       struct stat ds {};
       if (::lstat(cur.c_str(), &ds) != 0) break;
       if (S_ISLNK(ds.st_mode))
