@@ -74,9 +74,8 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
   index.begin_load();
   for (size_t k : pack_read_order(oids)) {
     const Listed& f = files[k];
-    Placement where{roots[f.root], f.adr};
     std::string path = path_join(dirs[f.dir], std::string_view(names).substr(f.at, f.size));
-    index.load(claim_row(item_at(facts, where, path, oids[k]), oids[k]));
+    index.load(claim_row(make_item(path, roots[f.root], f.adr, facts.get(oids[k], false)), oids[k]));
   }
   index.end_load();
 }
@@ -168,12 +167,12 @@ bool same_layout(const Config& config, const Tree& head, const IndexFile& index,
 
 BlobFacts::BlobFacts(const Repo& repo, FactsCache* cache) : repo_(repo), cache_(cache), odb_(repo.odb()) {}
 
-FileFacts BlobFacts::get(const git_oid& oid) {
+FileFacts BlobFacts::get(const git_oid& oid, bool remember) {
   std::string key = raw(oid);
   if (cache_)
     if (auto f = cache_->blob(key)) return *f;
   FileFacts f = facts_of(read_blob_prefix(repo_.raw(), odb_.get(), oid, kMaxFrontmatterRead));
-  if (cache_) cache_->put_blob(key, f);
+  if (cache_ && remember) cache_->put_blob(key, f);
   return f;
 }
 
