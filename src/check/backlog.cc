@@ -1,8 +1,9 @@
 #include "check/backlog.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
-#include <unordered_map>
 
 #include "git/blob.h"
 
@@ -53,20 +54,21 @@ class ItemReader {
     view_.walk(f.dir, is_excluded_dir, [&](const FileEntry& e) {
       if (paths_only && !filter_->paths.count(e.path)) return;
       if (classify(path_relative(e.path, root)) == Entry::None) return;
-      files_.push_back({e, folders_.size() - 1, {}, {}});
+      files_.push_back({e, folders_.size() - 1});
     });
   }
 
   // Facts for every listed file: from the cache by blob id when it can, else
   // read and parsed (and remembered).
   void read_facts() {
+    facts_.resize(files_.size());  // exact: the listing is complete
     std::vector<size_t> to_read;
     for (size_t i = 0; i < files_.size(); ++i) {
-      File& file = files_[i];
+      const File& file = files_[i];
       if (file.entry.symlink) continue;
       if (cache_ && has_oid(file.entry.oid)) {
         if (auto f = cache_->blob(oid_bytes(file.entry.oid))) {
-          file.facts = std::move(*f);
+          facts_[i] = std::move(*f);
           continue;
         }
       }
@@ -75,26 +77,25 @@ class ItemReader {
     std::vector<git_oid> oids;
     oids.reserve(to_read.size());
     for (size_t i : to_read) oids.push_back(files_[i].entry.oid);
-    std::unordered_map<std::string, size_t> done;  // blob id -> file already read
+    // Pack order puts the files sharing a blob next to each other: such a
+    // blob is read once (a loose one may be read again; same answer).
+    std::optional<size_t> previous;
     for (size_t k : pack_read_order(oids)) {
-      File& file = files_[to_read[k]];
+      const size_t i = to_read[k];
+      const File& file = files_[i];
       const bool keyed = has_oid(file.entry.oid);
-      std::string oid = keyed ? oid_bytes(file.entry.oid) : std::string();
-      if (keyed) {
-        auto it = done.find(oid);
-        if (it != done.end()) {
-          file.facts = files_[it->second].facts;
-          file.error = files_[it->second].error;
-          continue;
-        }
+      if (keyed && previous && git_oid_equal(&files_[*previous].entry.oid, &file.entry.oid)) {
+        facts_[i] = facts_[*previous];
+        if (auto e = errors_.find(*previous); e != errors_.end()) errors_[i] = e->second;
+        continue;
       }
       try {
-        file.facts = facts_of(view_.read_prefix(file.entry, kMaxFrontmatterRead));
-        if (cache_ && keyed) cache_->put_blob(oid, file.facts);
+        facts_[i] = facts_of(view_.read_prefix(file.entry, kMaxFrontmatterRead));
+        if (cache_ && keyed) cache_->put_blob(oid_bytes(file.entry.oid), facts_[i]);
       } catch (const std::exception& ex) {
-        file.error = std::string("cannot read: ") + ex.what();
+        errors_[i] = std::string("cannot read: ") + ex.what();
       }
-      if (keyed) done.emplace(std::move(oid), to_read[k]);
+      previous = i;
     }
   }
 
@@ -117,19 +118,19 @@ class ItemReader {
       }
       std::vector<CachedEntry> listed;
       for (; next < files_.size() && files_[next].folder == fi; ++next) {
-        File& file = files_[next];
-        if (!file.error.empty()) {
-          out_.findings.push_back({"unreadable", Severity::Warning, file.entry.path, 0, file.error});
+        const File& file = files_[next];
+        if (auto e = errors_.find(next); e != errors_.end()) {
+          out_.findings.push_back({"unreadable", Severity::Warning, file.entry.path, 0, e->second});
           f.tree.reset();  // an incomplete listing is not cached
           continue;
         }
-        add(file.entry.path, f.root, file.entry.symlink, file.facts, oid_bytes(file.entry.oid));
+        add(file.entry.path, f.root, file.entry.symlink, facts_[next], oid_bytes(file.entry.oid));
         if (!f.tree) continue;
         CachedEntry c;
         c.rel = std::string(path_relative(file.entry.path, f.dir));
         c.symlink = file.entry.symlink;
         if (has_oid(file.entry.oid)) c.oid = oid_bytes(file.entry.oid);
-        c.facts = std::move(file.facts);
+        c.facts = std::move(facts_[next]);
         listed.push_back(std::move(c));
       }
       if (f.tree) cache_->put_tree(oid_bytes(*f.tree), listed);
@@ -146,8 +147,6 @@ class ItemReader {
   struct File {
     FileEntry entry;
     size_t folder;
-    FileFacts facts;
-    std::string error;  // why it could not be read
   };
 
   void add(const std::string& path, const std::string& root, bool symlink, const FileFacts& facts,
@@ -184,6 +183,9 @@ class ItemReader {
   Backlog& out_;
   std::vector<Folder> folders_;
   std::vector<File> files_;  // in listing order, folder by folder
+  // By index into files_ (apart: files_ grows while listing, these do not).
+  std::vector<FileFacts> facts_;
+  std::map<size_t, std::string> errors_;  // why a file could not be read
   std::set<std::string> seen_;
 };
 

@@ -1,5 +1,6 @@
 #include "store/facts_cache.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "store/cache_file.h"
@@ -197,6 +198,8 @@ void FactsCache::flush() {
   try {
     db_->exec("BEGIN");
     auto blobs = db_->prepare("INSERT OR IGNORE INTO blobs (oid, facts) VALUES (?, ?)");
+    // In key order: each page of the table is then written once per batch.
+    std::sort(pending_blobs_.begin(), pending_blobs_.end());
     for (const auto& [oid, bytes] : pending_blobs_) {
       blobs.bind_blob(1, oid).bind_blob(2, bytes);
       blobs.step();

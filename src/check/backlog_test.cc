@@ -1,0 +1,78 @@
+#include "check/backlog.h"
+
+#include <gtest/gtest.h>
+
+#include "git/testing.h"
+#include "git/tree_view.h"
+#include "store/facts_cache.h"
+
+namespace kg {
+namespace {
+
+using namespace gittest;
+
+constexpr const char* kRoot = "_kano/backlog/products/demo";
+
+std::string item_text(const std::string& id) {
+  return "---\nid: " + id + "\nuid: 019a0000-0000-7000-8000-000000000001\ntitle: t\n---\nbody\n";
+}
+
+fs::path item_path(const fs::path& repo, const std::string& name) {
+  return repo / kRoot / "items" / "task" / "0000" / name;
+}
+
+Backlog scan_head(const fs::path& repo, FactsCache* cache = nullptr) {
+  Repo r = Repo::open(repo.string());
+  ScanOptions options;
+  options.cache = cache;
+  return scan_backlog(TreeView(r, *r.head_tree()), options);
+}
+
+// Two paths, one blob: git stores it once, the scan reads it once, and
+// both files are items with what it says.
+TEST(ScanBacklog, FilesSharingABlobAreBothItems) {
+  TempDir dir;
+  const fs::path& r = dir.path();
+  init_repo(r);
+  write_file(item_path(r, "DEMO-TSK-0001_a.md"), item_text("DEMO-TSK-0001"));
+  write_file(item_path(r, "DEMO-TSK-0001_b.md"), item_text("DEMO-TSK-0001"));
+  write_file(item_path(r, "DEMO-TSK-0002_c.md"), item_text("DEMO-TSK-0002"));
+  commit_all(r, "items");
+  git(r, "gc -q");  // packed, as a clone is
+  for (bool cached : {false, true}) {
+    std::unique_ptr<FactsCache> cache = cached ? FactsCache::open((r / ".git").string()) : nullptr;
+    Backlog b = scan_head(r, cache.get());
+    ASSERT_EQ(b.items.size(), 3u) << cached;
+    for (size_t i = 0; i < 3; ++i) {
+      ASSERT_TRUE(b.items[i].id) << b.items[i].path;
+      EXPECT_EQ(b.items[i].id->display(), i < 2 ? "DEMO-TSK-0001" : "DEMO-TSK-0002");
+    }
+    EXPECT_TRUE(b.findings.empty());
+  }
+}
+
+// A blob the object database has lost is a finding on every path that
+// needs it; the other items are still read.
+TEST(ScanBacklog, AMissingBlobIsUnreadableWhereverItIsUsed) {
+  TempDir dir;
+  const fs::path& r = dir.path();
+  init_repo(r);
+  write_file(item_path(r, "DEMO-TSK-0001_a.md"), item_text("DEMO-TSK-0001"));
+  write_file(item_path(r, "DEMO-TSK-0001_b.md"), item_text("DEMO-TSK-0001"));
+  write_file(item_path(r, "DEMO-TSK-0002_c.md"), item_text("DEMO-TSK-0002"));
+  commit_all(r, "items");
+  std::string blob = trimmed(git(r, "rev-parse HEAD:" + std::string(kRoot) + "/items/task/0000/DEMO-TSK-0001_a.md"));
+  fs::remove(r / ".git" / "objects" / blob.substr(0, 2) / blob.substr(2));
+  Backlog b = scan_head(r);
+  ASSERT_EQ(b.items.size(), 1u);
+  EXPECT_EQ(b.items[0].id->display(), "DEMO-TSK-0002");
+  ASSERT_EQ(b.findings.size(), 2u);
+  for (const Finding& f : b.findings) {
+    EXPECT_EQ(f.kind, "unreadable");
+    EXPECT_NE(f.message.find("cannot read"), std::string::npos) << f.message;
+  }
+  EXPECT_NE(b.findings[0].path, b.findings[1].path);
+}
+
+}  // namespace
+}  // namespace kg
