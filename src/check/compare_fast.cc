@@ -110,6 +110,7 @@ std::optional<Comparison> compare_staged_fast(const Repo& repo, const ScanOption
   Config config = load_products(TreeView(repo, *head), scan).config;
   if (config.products.empty() || !same_layout(config, *head, *index, scan)) return std::nullopt;
   std::vector<Delta> deltas = index_delta(repo, head, *index, backlog_prefixes(config, scan));
+  index.reset();  // 27 MB at 100,000 files, not needed while a first claim index is built
   return compare_through(repo, scan, *head, config, deltas, false);
 }
 

@@ -16,7 +16,7 @@ namespace kg {
 namespace {
 
 constexpr size_t kMwindowSize = size_t{8} << 20;
-constexpr size_t kMwindowMappedLimit = size_t{32} << 20;
+constexpr size_t kMwindowMappedLimit = size_t{16} << 20;
 constexpr size_t kObjectCacheSize = size_t{8} << 20;
 
 void init_libgit2() {
