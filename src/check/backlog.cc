@@ -153,8 +153,7 @@ class ItemReader {
            std::string_view oid) {
     if (!seen_.insert(path).second) return;
     if (symlink) {
-      out_.findings.push_back({"symlink", Severity::Warning, path, 0,
-                               "is a symbolic link; not read (items must be regular files)"});
+      out_.findings.push_back(symlink_finding(path));
       return;
     }
     if (filter_ && !relevant(path, root, facts)) return;
@@ -251,6 +250,10 @@ Backlog scan_worktree(const Repo& repo, const ScanOptions& options) {
   read_items(status, out.config, options, out);
   resolve_prefixes(out.config, out.items);
   return out;
+}
+
+Finding symlink_finding(const std::string& path) {
+  return {"symlink", Severity::Warning, path, 0, "is a symbolic link; not read (items must be regular files)"};
 }
 
 std::vector<Finding> Backlog::all_findings() const {

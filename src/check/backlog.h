@@ -62,6 +62,9 @@ Backlog scan_worktree(const Repo& repo, const ScanOptions& options);
 // The config and products as `view` holds them, without the items.
 Backlog load_products(const View& view, const ScanOptions& options);
 
+// What a scan reports for a symlink where an item file would be.
+Finding symlink_finding(const std::string& path);
+
 // Finds the config in `view` by walking up from `start_dir`; returns the
 // config (possibly with no products) and leaves discovery to the caller.
 Config find_config(const View& view, const ScanOptions& options);

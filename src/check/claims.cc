@@ -53,6 +53,7 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
     uint32_t root;      // index into `roots`
     bool adr;
   };
+  std::vector<ClaimRow> links;  // symlinks: not read, reported
   const std::set<std::string> root_set = roots_of(config);
   const std::vector<std::string> roots(root_set.begin(), root_set.end());
   std::vector<std::string> dirs;
@@ -63,9 +64,12 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
   for (uint32_t r = 0; r < roots.size(); ++r)
     for (std::string_view sub : {"items", "decisions"})
       view.walk(path_join(roots[r], sub), is_excluded_dir, [&](const FileEntry& e) {
-        if (e.symlink) return;  // a finding of the scan, never a row
         Entry kind = classify(path_relative(e.path, roots[r]));
         if (kind == Entry::None) return;
+        if (e.symlink) {
+          links.push_back(symlink_row(e.path, roots[r], e.oid));
+          return;
+        }
         std::string_view dir = path_dirname(e.path), name = path_basename(e.path);
         if (dirs.empty() || dirs.back() != dir) dirs.emplace_back(dir);
         if (names.size() + name.size() > UINT32_MAX || dirs.size() > UINT32_MAX)
@@ -78,6 +82,7 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
   // Reading and parsing on this thread, SQLite's inserts on another: on two
   // cores the inserts (a fifth of a cold build) cost no wall time.
   index.begin_load();
+  for (const ClaimRow& link : links) index.load(link);
   constexpr size_t kBatch = 256;
   Handoff<ClaimRow> handoff(8);
   std::exception_ptr failed;
@@ -117,6 +122,8 @@ void apply(ClaimIndex& index, BlobFacts& facts, const std::vector<Delta>& deltas
     index.remove(d.path);
     if (is_regular_file_mode(d.new_mode))
       index.put(claim_row(item_at(facts, *where, d.path, d.new_oid), d.new_oid));
+    else if (d.new_mode == GIT_FILEMODE_LINK)
+      index.put(symlink_row(d.path, where->root, d.new_oid));
   }
 }
 
@@ -224,6 +231,17 @@ ClaimRow claim_row(const Item& item, const git_oid& oid) {
     if ((*id)->type == TypeCode::Adr) r.numbers.push_back({"@" + item.product_root, "ADR", (*id)->number});
     else r.numbers.push_back({(*id)->prefix, std::string(type_code((*id)->type)), (*id)->number});
   }
+  r.report = !item.findings.empty();
+  return r;
+}
+
+ClaimRow symlink_row(const std::string& path, const std::string& root, const git_oid& oid) {
+  ClaimRow r;
+  r.path = path;
+  r.oid = raw(oid);
+  r.root = root;
+  r.kind = kSymlinkRow;
+  r.report = true;
   return r;
 }
 
@@ -231,7 +249,7 @@ std::vector<Item> items_of(const std::vector<ClaimRow>& rows, BlobFacts& facts) 
   std::vector<Item> out;
   out.reserve(rows.size());
   for (const ClaimRow& r : rows)
-    if (r.kind != 2) out.push_back(make_item(r.path, r.root, r.kind == 1, facts.get(from_raw(r.oid))));
+    if (r.kind != kSymlinkRow) out.push_back(make_item(r.path, r.root, r.kind == 1, facts.get(from_raw(r.oid))));
   std::sort(out.begin(), out.end(), [](const Item& a, const Item& b) { return a.path < b.path; });
   return out;
 }

@@ -50,6 +50,13 @@ std::optional<Comparison> compare_staged_fast(const Repo& repo, const ScanOption
 // rewrite brought in: the new commit's snapshot and the files that changed.
 std::optional<Comparison> compare_commits_fast(const Repo& repo, const ScanOptions& scan, const Commit& base,
                                                const Commit& head);
+// compare_commits(repo, scan, nullopt, commit) through the claim index: the
+// commit's snapshot holds only the items a whole-tree check reports (every
+// claimant of a shared ID or uid, every file with a finding) and the
+// symlink findings, with `in_use` and `now_size` for the rest; the report
+// is the same. The index then holds this commit. nullopt when the cache is
+// off, the commit has no backlog, or a blob cannot be read.
+std::optional<Comparison> scan_commit_fast(const Repo& repo, const ScanOptions& scan, const Commit& commit);
 // The working-tree files against HEAD.
 Comparison compare_worktree(const Repo& repo, const ScanOptions& scan);
 // Two commits; `base` may be absent (then nothing is a baseline).

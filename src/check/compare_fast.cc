@@ -114,6 +114,28 @@ std::optional<Comparison> compare_staged_fast(const Repo& repo, const ScanOption
   return compare_through(repo, scan, *head, config, deltas, false);
 }
 
+std::optional<Comparison> scan_commit_fast(const Repo& repo, const ScanOptions& scan, const Commit& commit) {
+  if (!scan.cache) return std::nullopt;
+  Tree tree = commit.tree();
+  Config config = load_products(TreeView(repo, tree), scan).config;
+  if (config.products.empty()) return std::nullopt;
+  BlobFacts facts(repo, scan.cache);
+  auto snap = snapshot_at(repo, scan, facts, tree, config);
+  if (!snap) return std::nullopt;
+  Comparison c;
+  const PrefixCounts counts = snap->index->prefix_counts();
+  c.in_use.emplace();
+  add_raw_highest(*c.in_use, snap->index->highest(), prefix_by_root(config, counts));
+  c.now_size = static_cast<size_t>(std::max<int64_t>(0, snap->index->item_count()));
+  std::vector<ClaimRow> rows = snap->index->check_rows();
+  for (const ClaimRow& r : rows)
+    if (r.kind == kSymlinkRow) c.now.findings.push_back(symlink_finding(r.path));
+  c.now.items = items_of(rows, facts);
+  c.now.config = std::move(config);
+  resolve_prefixes(c.now.config, counts);  // as a full scan does: the counts are the whole tree's
+  return c;
+}
+
 std::optional<Comparison> compare_commits_fast(const Repo& repo, const ScanOptions& scan, const Commit& base,
                                                const Commit& head) {
   if (!scan.cache) return std::nullopt;

@@ -35,7 +35,10 @@ Comparison build(Session& s, const CheckOpts& o) {
   if (!o.tree.empty()) {
     std::optional<Commit> base;
     if (!o.baseline.empty()) base = resolve(repo, o.baseline);
-    return compare_commits(repo, s.scan_options(), base, resolve(repo, o.tree));
+    Commit commit = resolve(repo, o.tree);
+    if (!base)
+      if (auto fast = scan_commit_fast(repo, s.scan_options(), commit)) return std::move(*fast);
+    return compare_commits(repo, s.scan_options(), base, commit);
   }
   if (!o.range.empty()) {
     size_t dots = o.range.find("..");

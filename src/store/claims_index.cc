@@ -14,14 +14,14 @@ namespace kg {
 namespace {
 
 // Bump when what a row means changes: the tables are then rebuilt.
-constexpr int kVersion = 4;
+constexpr int kVersion = 5;
 constexpr int kSymlinkKind = 2;  // ClaimRow::kind
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, oid BLOB NOT NULL, root BLOB NOT NULL,"
     " kind INTEGER NOT NULL, claim BLOB NOT NULL, uid BLOB NOT NULL, prefix BLOB NOT NULL,"
-    " p1 BLOB, t1 TEXT, n1 INTEGER, p2 BLOB, t2 TEXT, n2 INTEGER) WITHOUT ROWID;"
+    " p1 BLOB, t1 TEXT, n1 INTEGER, p2 BLOB, t2 TEXT, n2 INTEGER, report INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS counts (root BLOB, prefix BLOB, n INTEGER NOT NULL,"
     " PRIMARY KEY (root, prefix)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS keys (root BLOB, p BLOB, t TEXT, n INTEGER NOT NULL,"
@@ -35,7 +35,8 @@ constexpr const char* kIndexes =
     "CREATE INDEX IF NOT EXISTS files_claim ON files(claim);"
     "CREATE INDEX IF NOT EXISTS files_uid ON files(uid);"
     "CREATE INDEX IF NOT EXISTS files_n1 ON files(p1, t1, n1) WHERE p1 IS NOT NULL;"
-    "CREATE INDEX IF NOT EXISTS files_n2 ON files(p2, t2, n2) WHERE p2 IS NOT NULL;";
+    "CREATE INDEX IF NOT EXISTS files_n2 ON files(p2, t2, n2) WHERE p2 IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS files_report ON files(report) WHERE report = 1;";
 
 constexpr const char* kDrop =
     "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS counts;"
@@ -73,12 +74,13 @@ ClaimRow row_of(const Statement& st) {
   for (int i : {7, 10})
     if (!st.column_is_null(i))
       r.numbers.push_back({st.column_blob(i), st.column_text(i + 1), st.column_int64(i + 2)});
+  r.report = st.column_int64(13) != 0;
   return r;
 }
 
 constexpr const char* kInsertRow =
-    "INSERT INTO files (path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO files (path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2, report) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 void bind_row(Statement& ins, const ClaimRow& row) {
   ins.bind_blob(1, row.path).bind_blob(2, row.oid).bind_blob(3, row.root).bind(4, int64_t{row.kind});
@@ -90,9 +92,10 @@ void bind_row(Statement& ins, const ClaimRow& row) {
     else
       ins.bind_null(col).bind_null(col + 1).bind_null(col + 2);
   }
+  ins.bind(14, int64_t{row.report ? 1 : 0});
 }
 
-constexpr const char* kColumns = "path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2";
+constexpr const char* kColumns = "path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2, report";
 
 }  // namespace
 
@@ -187,7 +190,7 @@ void ClaimIndex::put(const ClaimRow& row) {
 void ClaimIndex::begin_load() {
   clear();
   db_->exec("DROP INDEX IF EXISTS files_claim; DROP INDEX IF EXISTS files_uid;"
-            "DROP INDEX IF EXISTS files_n1; DROP INDEX IF EXISTS files_n2;");
+            "DROP INDEX IF EXISTS files_n1; DROP INDEX IF EXISTS files_n2; DROP INDEX IF EXISTS files_report;");
   load_ = std::make_unique<Load>();
 }
 
@@ -278,6 +281,19 @@ std::vector<ClaimRow> ClaimIndex::related(const std::set<std::string>& claims, c
   std::vector<ClaimRow> rows;
   rows.reserve(out.size());
   for (auto& [path, r] : out) rows.push_back(std::move(r));
+  return rows;
+}
+
+std::vector<ClaimRow> ClaimIndex::check_rows() {
+  static const std::string sql =
+      std::string("SELECT ") + kColumns +
+      " FROM files WHERE report = 1"
+      " OR claim IN (SELECT claim FROM files WHERE claim <> '' GROUP BY claim HAVING COUNT(*) > 1)"
+      " OR uid IN (SELECT uid FROM files WHERE uid <> '' GROUP BY uid HAVING COUNT(*) > 1)"
+      " ORDER BY path";
+  std::vector<ClaimRow> rows;
+  Statement& st = prepared(sql.c_str());
+  while (st.step()) rows.push_back(row_of(st));
   return rows;
 }
 

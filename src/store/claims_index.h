@@ -41,6 +41,7 @@ struct ClaimRow {
   std::string uid;     // lower case, trimmed; "" when none
   std::string prefix;  // prefix of a claimed non-decision ID ("" when none): counted per root
   std::vector<Number> numbers;
+  bool report = false;  // a whole-tree check reports this file on its own (findings, a symlink)
 };
 
 class ClaimIndex {
@@ -71,6 +72,9 @@ class ClaimIndex {
   // `paths`; sorted by path, each once.
   std::vector<ClaimRow> related(const std::set<std::string>& claims, const std::set<std::string>& uids,
                                 const std::set<std::string>& paths);
+  // The rows a check of the whole snapshot must read, sorted by path: those
+  // to report, and those sharing a claim or a uid with another row.
+  std::vector<ClaimRow> check_rows();
   // Highest number per key (decisions as ("@" + root, "ADR")).
   std::map<std::pair<std::string, std::string>, int64_t> highest();
   // How many rows are items or decisions (not symlinks).

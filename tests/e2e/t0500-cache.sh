@@ -34,6 +34,31 @@ test_expect_success 'a deleted cache changes nothing' '
   kabsd-guard -C c check --tree HEAD --json >deleted.json; cmp cold.json deleted.json
 '
 
+test_expect_success 'check --tree through the claim index equals a full scan, commit after commit' '
+  setup_dups q &&
+  d=q/_kano/backlog/products/demo/items/task/0000 &&
+  add_item q DEMO-TSK-0004 $(uid_n 1) shares-a-uid &&
+  add_item q OTHER-TSK-0009 $(uid_n 9) other-prefix &&
+  printf -- "---\nid: null\nuid: $(uid_n 5)\n---\n" >$d/DEMO-TSK-0005_null.md &&
+  git -C q add -A && KABSD_GUARD_SKIP=1 git -C q commit -qm quirks &&
+  ln -s DEMO-TSK-0005_null.md $d/DEMO-TSK-0006_link.md &&
+  git -C q rm -q $(item_path DEMO-TSK-0001 b) &&
+  git -C q add -A && KABSD_GUARD_SKIP=1 git -C q commit -qm "a link; one duplicate gone" &&
+  rm -f q/.git/kabsd-guard/cache* &&
+  for rev in HEAD HEAD~1 HEAD~2 HEAD~1 HEAD; do
+    kabsd-guard -C q check --tree $rev --json >fast.json; fast=$? &&
+    KABSD_GUARD_NO_CACHE=1 kabsd-guard -C q check --tree $rev --json >full.json; full=$? &&
+    test $fast = $full && cmp fast.json full.json &&
+    NO_COLOR=1 kabsd-guard -C q check --tree $rev >fast.txt
+    NO_COLOR=1 KABSD_GUARD_NO_CACHE=1 kabsd-guard -C q check --tree $rev >full.txt
+    cmp fast.txt full.txt || exit 1
+  done &&
+  grep -q "\"symlink\"" fast.json && grep -q "\"duplicate-uid\"" fast.json &&
+  grep -q "prefix-mismatch" fast.json && grep -q "missing-id" fast.json &&
+  kabsd-guard -C q check --tree HEAD --json >head.json; grep -q "\"symlink\"" head.json &&
+  ! grep -q "\"duplicate-id\"" head.json
+'
+
 test_expect_success 'the hook fast path and the full check agree on staged changes' '
   setup_dups h &&
   add_item h DEMO-TSK-0003 $(uid_n 3) fine &&
