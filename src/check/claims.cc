@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <map>
 #include <exception>
+#include <map>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -79,8 +79,8 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
         names += name;
         oids.push_back(e.oid);
       });
-  // Reading and parsing on this thread, SQLite's inserts on another: on two
-  // cores the inserts (a fifth of a cold build) cost no wall time.
+  // Reading and parsing on this thread, SQLite's inserts on another, so that
+  // the inserts overlap the inflating (10,000 items: 0.44 -> 0.40 s wall).
   index.begin_load();
   for (const ClaimRow& link : links) index.load(link);
   constexpr size_t kBatch = 256;
@@ -222,7 +222,7 @@ ClaimRow claim_row(const Item& item, const git_oid& oid) {
   r.path = item.path;
   r.oid = raw(oid);
   r.root = item.product_root;
-  r.kind = item.adr ? 1 : 0;
+  r.kind = item.adr ? ClaimRow::kDecision : ClaimRow::kItem;
   r.claim = item.claim_key();
   r.uid = to_lower(trim(item.uid));
   if (const auto& id = item.claimed_id(); id && id->type != TypeCode::Adr) r.prefix = id->prefix;
@@ -240,7 +240,7 @@ ClaimRow symlink_row(const std::string& path, const std::string& root, const git
   r.path = path;
   r.oid = raw(oid);
   r.root = root;
-  r.kind = kSymlinkRow;
+  r.kind = ClaimRow::kSymlink;
   r.report = true;
   return r;
 }
@@ -249,7 +249,8 @@ std::vector<Item> items_of(const std::vector<ClaimRow>& rows, BlobFacts& facts) 
   std::vector<Item> out;
   out.reserve(rows.size());
   for (const ClaimRow& r : rows)
-    if (r.kind != kSymlinkRow) out.push_back(make_item(r.path, r.root, r.kind == 1, facts.get(from_raw(r.oid))));
+    if (r.kind != ClaimRow::kSymlink)
+      out.push_back(make_item(r.path, r.root, r.kind == ClaimRow::kDecision, facts.get(from_raw(r.oid))));
   std::sort(out.begin(), out.end(), [](const Item& a, const Item& b) { return a.path < b.path; });
   return out;
 }

@@ -70,7 +70,6 @@ class BlobFacts {
 Item item_at(BlobFacts& facts, const Placement& where, const std::string& path, const git_oid& oid);
 ClaimRow claim_row(const Item& item, const git_oid& oid);
 // The row of a symlink where an item file would be: no claim, reported.
-inline constexpr int kSymlinkRow = 2;  // ClaimRow::kind
 ClaimRow symlink_row(const std::string& path, const std::string& root, const git_oid& oid);
 // The items of `rows`, sorted by path.
 std::vector<Item> items_of(const std::vector<ClaimRow>& rows, BlobFacts& facts);

@@ -129,7 +129,7 @@ std::optional<Comparison> scan_commit_fast(const Repo& repo, const ScanOptions& 
   c.now_size = static_cast<size_t>(std::max<int64_t>(0, snap->index->item_count()));
   std::vector<ClaimRow> rows = snap->index->check_rows();
   for (const ClaimRow& r : rows)
-    if (r.kind == kSymlinkRow) c.now.findings.push_back(symlink_finding(r.path));
+    if (r.kind == ClaimRow::kSymlink) c.now.findings.push_back(symlink_finding(r.path));
   c.now.items = items_of(rows, facts);
   c.now.config = std::move(config);
   resolve_prefixes(c.now.config, counts);  // as a full scan does: the counts are the whole tree's

@@ -25,9 +25,9 @@ void init_libgit2() {
     git_libgit2_init();
     // Memory: libgit2 maps packs in windows of 1 GiB, up to 8 GiB, and
     // caches up to 256 MiB of objects; every page a scan touches stays
-    // resident. A backlog scan reads each blob once, front to back of a
-    // pack, so small windows and a small cache cost nothing (issue 5: peak
-    // RSS <= 50 MB at 100,000 items).
+    // resident. A backlog scan reads each blob once, in pack order, so
+    // small windows and a small cache cost nothing (issue 5: peak RSS <= 50
+    // MB at 100,000 items).
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{kMwindowSize});
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{kMwindowMappedLimit});
     git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(kObjectCacheSize));

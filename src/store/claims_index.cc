@@ -15,7 +15,6 @@ namespace {
 
 // Bump when what a row means changes: the tables are then rebuilt.
 constexpr int kVersion = 5;
-constexpr int kSymlinkKind = 2;  // ClaimRow::kind
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
@@ -145,7 +144,7 @@ void ClaimIndex::clear() {
 }
 
 void ClaimIndex::adjust_counts(const ClaimRow& row, int delta) {
-  if (row.kind != kSymlinkKind) {
+  if (row.kind != ClaimRow::kSymlink) {
     Statement& up = prepared(
         "INSERT INTO meta (k, v) VALUES ('items', ?1) ON CONFLICT (k) DO UPDATE SET v = v + ?1");
     up.bind(1, int64_t{delta});
@@ -186,7 +185,6 @@ void ClaimIndex::put(const ClaimRow& row) {
   adjust_counts(row, 1);
 }
 
-
 void ClaimIndex::begin_load() {
   clear();
   db_->exec("DROP INDEX IF EXISTS files_claim; DROP INDEX IF EXISTS files_uid;"
@@ -199,7 +197,7 @@ void ClaimIndex::load(const ClaimRow& row) {
   Statement& ins = prepared(kInsertRow);
   bind_row(ins, row);
   ins.step();
-  if (row.kind != kSymlinkKind) ++load_->items;
+  if (row.kind != ClaimRow::kSymlink) ++load_->items;
   if (!row.prefix.empty()) ++load_->counts[{row.root, row.prefix}];
   for (const ClaimRow::Number& num : row.numbers) {
     load_->seqs.insert({num.prefix, num.type});

@@ -36,7 +36,8 @@ struct ClaimRow {
   std::string path;    // repository-relative
   std::string oid;     // raw 20-byte blob id
   std::string root;    // product root holding it
-  int kind = 0;        // 0 item, 1 decision, 2 symlink
+  static constexpr int kItem = 0, kDecision = 1, kSymlink = 2;
+  int kind = kItem;
   std::string claim;   // claim key; "" when none
   std::string uid;     // lower case, trimmed; "" when none
   std::string prefix;  // prefix of a claimed non-decision ID ("" when none): counted per root
