@@ -28,16 +28,21 @@ Backlog scan_head(const fs::path& repo, FactsCache* cache = nullptr) {
   return scan_backlog(TreeView(r, *r.head_tree()), options);
 }
 
-// Two paths, one blob: git stores it once, the scan reads it once, and
-// both files are items with what it says.
-TEST(ScanBacklog, FilesSharingABlobAreBothItems) {
-  TempDir dir;
-  const fs::path& r = dir.path();
+// A repository whose items a and b have the same bytes (one blob), and c.
+void two_paths_one_blob(const fs::path& r) {
   init_repo(r);
   write_file(item_path(r, "DEMO-TSK-0001_a.md"), item_text("DEMO-TSK-0001"));
   write_file(item_path(r, "DEMO-TSK-0001_b.md"), item_text("DEMO-TSK-0001"));
   write_file(item_path(r, "DEMO-TSK-0002_c.md"), item_text("DEMO-TSK-0002"));
   commit_all(r, "items");
+}
+
+// Two paths, one blob: git stores it once, the scan reads it once, and
+// both files are items with what it says.
+TEST(ScanBacklog, FilesSharingABlobAreBothItems) {
+  TempDir dir;
+  const fs::path& r = dir.path();
+  two_paths_one_blob(r);
   git(r, "gc -q");  // packed, as a clone is
   for (bool cached : {false, true}) {
     std::unique_ptr<FactsCache> cache = cached ? FactsCache::open((r / ".git").string()) : nullptr;
@@ -56,11 +61,7 @@ TEST(ScanBacklog, FilesSharingABlobAreBothItems) {
 TEST(ScanBacklog, AMissingBlobIsUnreadableWhereverItIsUsed) {
   TempDir dir;
   const fs::path& r = dir.path();
-  init_repo(r);
-  write_file(item_path(r, "DEMO-TSK-0001_a.md"), item_text("DEMO-TSK-0001"));
-  write_file(item_path(r, "DEMO-TSK-0001_b.md"), item_text("DEMO-TSK-0001"));
-  write_file(item_path(r, "DEMO-TSK-0002_c.md"), item_text("DEMO-TSK-0002"));
-  commit_all(r, "items");
+  two_paths_one_blob(r);
   std::string blob = trimmed(git(r, "rev-parse HEAD:" + std::string(kRoot) + "/items/task/0000/DEMO-TSK-0001_a.md"));
   fs::remove(r / ".git" / "objects" / blob.substr(0, 2) / blob.substr(2));
   Backlog b = scan_head(r);
