@@ -48,20 +48,25 @@ constexpr std::string_view kConfigName = ".kano/backlog_config.toml";
 // held but its file name and blob id (issue 5: peak memory at 100,000 items).
 void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tree, const Config& config) {
   struct Listed {
-    uint32_t dir;       // index into `dirs`
-    uint32_t at, size;  // of the file name in `names`
-    uint32_t root;      // index into `roots`
+    uint32_t dir;    // index into `dirs`
+    uint32_t chunk;  // the file name: names[chunk].substr(at, size)
+    uint32_t at, size;
+    uint16_t root;   // index into `roots`
     bool adr;
   };
   std::vector<ClaimRow> links;  // symlinks: not read, reported
   const std::set<std::string> root_set = roots_of(config);
   const std::vector<std::string> roots(root_set.begin(), root_set.end());
+  if (roots.size() > UINT16_MAX) throw std::length_error("claim index: too many products");
+  // Names in 1 MB chunks: a string doubling on the way holds up to three
+  // times the names at its peak (8 MB at 100,000 items).
+  constexpr size_t kChunk = size_t{1} << 20;
+  std::vector<std::string> names;
   std::vector<std::string> dirs;
-  std::string names;
   std::vector<Listed> files;
   std::vector<git_oid> oids;
   TreeView view(repo, tree);
-  for (uint32_t r = 0; r < roots.size(); ++r)
+  for (uint16_t r = 0; r < roots.size(); ++r)
     for (std::string_view sub : {"items", "decisions"})
       view.walk(path_join(roots[r], sub), is_excluded_dir, [&](const FileEntry& e) {
         Entry kind = classify(path_relative(e.path, roots[r]));
@@ -72,11 +77,14 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
         }
         std::string_view dir = path_dirname(e.path), name = path_basename(e.path);
         if (dirs.empty() || dirs.back() != dir) dirs.emplace_back(dir);
-        if (names.size() + name.size() > UINT32_MAX || dirs.size() > UINT32_MAX)
+        if (names.empty() || names.back().size() + name.size() > names.back().capacity())
+          names.emplace_back().reserve(std::max(kChunk, name.size()));
+        if (dirs.size() > UINT32_MAX || names.size() > UINT32_MAX || name.size() > UINT32_MAX)
           throw std::length_error("claim index: too many files");
-        files.push_back({static_cast<uint32_t>(dirs.size() - 1), static_cast<uint32_t>(names.size()),
-                         static_cast<uint32_t>(name.size()), r, kind == Entry::Adr});
-        names += name;
+        files.push_back({static_cast<uint32_t>(dirs.size() - 1), static_cast<uint32_t>(names.size() - 1),
+                         static_cast<uint32_t>(names.back().size()), static_cast<uint32_t>(name.size()), r,
+                         kind == Entry::Adr});
+        names.back() += name;
         oids.push_back(e.oid);
       });
   // Reading and parsing on this thread, SQLite's inserts on another, so that
@@ -99,7 +107,7 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
     std::vector<ClaimRow> batch;
     for (size_t k : pack_read_order(oids)) {
       const Listed& f = files[k];
-      std::string path = path_join(dirs[f.dir], std::string_view(names).substr(f.at, f.size));
+      std::string path = path_join(dirs[f.dir], std::string_view(names[f.chunk]).substr(f.at, f.size));
       batch.push_back(claim_row(make_item(path, roots[f.root], f.adr, facts.get(oids[k], false)), oids[k]));
       if (batch.size() == kBatch && !handoff.push(std::exchange(batch, {}))) break;
     }

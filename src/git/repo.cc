@@ -15,8 +15,8 @@ namespace kg {
 
 namespace {
 
-constexpr size_t kMwindowSize = size_t{8} << 20;
-constexpr size_t kMwindowMappedLimit = size_t{16} << 20;
+constexpr size_t kMwindowSize = size_t{4} << 20;
+constexpr size_t kMwindowMappedLimit = size_t{8} << 20;
 constexpr size_t kObjectCacheSize = size_t{8} << 20;
 
 void init_libgit2() {
