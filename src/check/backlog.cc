@@ -33,7 +33,7 @@ bool has_oid(const git_oid& oid) { return !git_oid_is_zero(&oid); }
 class ItemReader {
  public:
   ItemReader(const View& view, const ScanOptions& options, Backlog& out)
-      : view_(view), cache_(options.cache), filter_(options.filter), blobs_(options.blobs), out_(out) {}
+      : view_(view), cache_(options.cache), filter_(options.filter), out_(out) {}
 
   // Lists every item below `root`/`sub`, from the tree cache when the folder
   // is a git tree whose result is known.
@@ -112,7 +112,7 @@ class ItemReader {
     for (size_t fi = 0; fi < folders_.size(); ++fi) {
       Folder& f = folders_[fi];
       if (f.from_cache) {
-        for (const CachedEntry& e : f.cached) add(path_join(f.dir, e.rel), f.root, e.symlink, e.facts, e.oid);
+        for (const CachedEntry& e : f.cached) add(path_join(f.dir, e.rel), f.root, e.symlink, e.facts);
         std::vector<CachedEntry>().swap(f.cached);
         continue;
       }
@@ -124,7 +124,7 @@ class ItemReader {
           f.tree.reset();  // an incomplete listing is not cached
           continue;
         }
-        add(file.entry.path, f.root, file.entry.symlink, facts_[next], oid_bytes(file.entry.oid));
+        add(file.entry.path, f.root, file.entry.symlink, facts_[next]);
         if (!f.tree) continue;
         CachedEntry c;
         c.rel = std::string(path_relative(file.entry.path, f.dir));
@@ -149,8 +149,7 @@ class ItemReader {
     size_t folder;
   };
 
-  void add(const std::string& path, const std::string& root, bool symlink, const FileFacts& facts,
-           std::string_view oid) {
+  void add(const std::string& path, const std::string& root, bool symlink, const FileFacts& facts) {
     if (!seen_.insert(path).second) return;
     if (symlink) {
       out_.findings.push_back(symlink_finding(path));
@@ -159,11 +158,6 @@ class ItemReader {
     if (filter_ && !relevant(path, root, facts)) return;
     Entry kind = classify(path_relative(path, root));
     out_.items.push_back(make_item(path, root, kind == Entry::Adr, facts));
-    if (blobs_) {
-      git_oid id{};
-      if (oid.size() == GIT_OID_RAWSZ) git_oid_fromraw(&id, reinterpret_cast<const unsigned char*>(oid.data()));
-      blobs_->emplace_back(path, id);
-    }
   }
 
   // Whether the filter wants this file: cheaper than building the item.
@@ -178,7 +172,6 @@ class ItemReader {
   const View& view_;
   FactsCache* cache_;
   const ScanFilter* filter_;
-  std::vector<std::pair<std::string, git_oid>>* blobs_;
   Backlog& out_;
   std::vector<Folder> folders_;
   std::vector<File> files_;  // in listing order, folder by folder

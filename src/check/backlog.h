@@ -36,9 +36,6 @@ struct ScanOptions {
   FactsCache* cache = nullptr;
   // Only the items that matter for these IDs; null: every item.
   const ScanFilter* filter = nullptr;
-  // When set, receives the path and blob id of every item the scan adds
-  // (zero for a file read from disk), in no particular order.
-  std::vector<std::pair<std::string, git_oid>>* blobs = nullptr;
 };
 
 struct Backlog {

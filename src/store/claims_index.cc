@@ -229,12 +229,6 @@ void ClaimIndex::end_load() {
   db_->exec(kIndexes);
 }
 
-void ClaimIndex::replace_all(const std::vector<ClaimRow>& rows) {
-  begin_load();
-  for (const ClaimRow& row : rows) load(row);
-  end_load();
-}
-
 void ClaimIndex::remove(const std::string& path) {
   std::optional<ClaimRow> old = get(path);
   if (!old) return;
@@ -283,11 +277,12 @@ std::vector<ClaimRow> ClaimIndex::related(const std::set<std::string>& claims, c
 }
 
 std::vector<ClaimRow> ClaimIndex::check_rows() {
+  // length(), not <> '': the columns hold blobs, and a blob never equals text.
   static const std::string sql =
       std::string("SELECT ") + kColumns +
       " FROM files WHERE report = 1"
-      " OR claim IN (SELECT claim FROM files WHERE claim <> '' GROUP BY claim HAVING COUNT(*) > 1)"
-      " OR uid IN (SELECT uid FROM files WHERE uid <> '' GROUP BY uid HAVING COUNT(*) > 1)"
+      " OR claim IN (SELECT claim FROM files WHERE length(claim) > 0 GROUP BY claim HAVING COUNT(*) > 1)"
+      " OR uid IN (SELECT uid FROM files WHERE length(uid) > 0 GROUP BY uid HAVING COUNT(*) > 1)"
       " ORDER BY path";
   std::vector<ClaimRow> rows;
   Statement& st = prepared(sql.c_str());

@@ -64,8 +64,6 @@ class ClaimIndex {
   void begin_load();
   void load(const ClaimRow& row);
   void end_load();
-  // The same for rows at hand.
-  void replace_all(const std::vector<ClaimRow>& rows);
   void remove(const std::string& path);
   std::optional<ClaimRow> get(const std::string& path);
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include "store/store_test_support.h"
 #include "util/scoped_env.h"
@@ -65,6 +66,56 @@ TEST(ClaimIndex, HighestAndCountsFollowPutsAndRemovals) {
   EXPECT_EQ(highest.count({"OLD", "TSK"}), 0u);
   EXPECT_EQ(index->prefix_counts()["p"].count("OLD"), 0u);
   EXPECT_EQ(index->size(), 2u);
+}
+
+// A first build: rows streamed in any order replace what was there, with
+// the same counts, highest numbers and lookups as rows put one by one.
+TEST(ClaimIndex, ABulkLoadReplacesEverythingAndAnswersLikePuts) {
+  TempDir dir;
+  auto index = ClaimIndex::open(dir.path().string());
+  ASSERT_TRUE(index);
+  index->put(row("old.md", "KG-TSK-0099", "u9", "KG", 99));
+  EXPECT_THROW(index->load(row("x.md", "KG-TSK-0001", "u1", "KG", 1)), std::logic_error);
+  index->begin_load();
+  index->load(row("c.md", "KG-TSK-0002", "u3", "KG", 2));
+  index->load(row("a.md", "KG-TSK-0001", "u1", "KG", 1));
+  ClaimRow link;
+  link.path = "l.md";
+  link.root = "p";
+  link.kind = ClaimRow::kSymlink;
+  link.report = true;
+  index->load(link);
+  index->end_load();
+  EXPECT_FALSE(index->get("old.md"));
+  EXPECT_EQ(index->size(), 3u);
+  EXPECT_EQ(index->item_count(), 2);  // the symlink is no item
+  EXPECT_EQ((index->highest()[{"KG", "TSK"}]), 2);
+  EXPECT_EQ(index->prefix_counts()["p"]["KG"], 2);
+  EXPECT_EQ((index->key_counts()["p"][{"KG", "TSK"}]), 2);
+  EXPECT_EQ(index->related({"KG-TSK-0002"}, {}, {}).size(), 1u);
+  index->put(row("b.md", "KG-TSK-0003", "u2", "KG", 3));  // the indexes are back
+  EXPECT_EQ((index->highest()[{"KG", "TSK"}]), 3);
+}
+
+// What a whole-tree check reads: rows sharing a claim or a uid, and rows
+// reported on their own; nothing else, sorted by path.
+TEST(ClaimIndex, CheckRowsAreSharedClaimsSharedUidsAndReports) {
+  TempDir dir;
+  auto index = ClaimIndex::open(dir.path().string());
+  ASSERT_TRUE(index);
+  index->put(row("d.md", "KG-TSK-0001", "u1", "KG", 1));
+  index->put(row("b.md", "KG-TSK-0001", "u2", "KG", 1));  // shares d's claim
+  index->put(row("c.md", "KG-TSK-0002", "u1", "KG", 2));  // shares d's uid
+  index->put(row("e.md", "KG-TSK-0003", "u3", "KG", 3));  // nothing to report
+  ClaimRow warned = row("a.md", "KG-TSK-0004", "u4", "KG", 4);
+  warned.report = true;
+  index->put(warned);
+  index->put(row("f.md", "", "", "", 0));  // no claim, no uid: empty keys are not shared
+  index->put(row("g.md", "", "", "", 0));
+  std::vector<std::string> paths;
+  for (const ClaimRow& r : index->check_rows()) paths.push_back(r.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"a.md", "b.md", "c.md", "d.md"}));
+  EXPECT_TRUE(index->check_rows().front().report);
 }
 
 TEST(ClaimIndex, StateAndMemoSurviveReopeningAndTheMemoDiesWithTheState) {
