@@ -44,7 +44,7 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-build_deps=(g++ cmake pkg-config make libgit2-dev libsqlite3-dev libyaml-cpp-dev
+build_deps=(g++ cmake pkg-config make libgit2-dev libsqlite3-dev libyaml-cpp-dev zlib1g-dev
             libcli11-dev libtomlplusplus-dev nlohmann-json3-dev git)
 test_deps=(libgtest-dev sqlite3 python3 python3-yaml pre-commit strace)
 

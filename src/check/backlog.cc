@@ -28,7 +28,7 @@ bool has_oid(const git_oid& oid) { return !git_oid_is_zero(&oid); }
 // Reads the items of a snapshot's item folders in three passes: list every
 // folder (a folder tree the cache knows is not walked), work out the facts of
 // every file the cache does not know, reading blobs in pack order
-// (pack_read_order: most of the cold cost is inflating packed blobs), then
+// (View::read_order: most of the cold cost is inflating packed blobs), then
 // add the items folder by folder in listing order.
 class ItemReader {
  public:
@@ -80,7 +80,7 @@ class ItemReader {
     // Pack order puts the files sharing a blob next to each other: such a
     // blob is read once (a loose one may be read again; same answer).
     std::optional<size_t> previous;
-    for (size_t k : pack_read_order(oids)) {
+    for (size_t k : view_.read_order(oids)) {
       const size_t i = to_read[k];
       const File& file = files_[i];
       const bool keyed = has_oid(file.entry.oid);

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "git/blob.h"
+#include "git/packs.h"
 #include "git/tree_view.h"
 #include "model/layout.h"
 #include "util/handoff.h"
@@ -87,39 +88,58 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
         names.back() += name;
         oids.push_back(e.oid);
       });
-  // Reading and parsing on this thread, SQLite's inserts on another, so that
-  // the inserts overlap the inflating (10,000 items: 0.44 -> 0.40 s wall).
+  // Two readers, each with its own half of the pack and its own PackReader
+  // (nothing shared but the hand-off), and SQLite's inserts on a third
+  // thread. The facts cache is not consulted: a first build finds it about
+  // empty, and its statements belong to one thread.
   index.begin_load();
   for (const ClaimRow& link : links) index.load(link);
   constexpr size_t kBatch = 256;
   Handoff<ClaimRow> handoff(8);
-  std::exception_ptr failed;
+  std::exception_ptr write_failed, read_failed;
   std::thread writer([&] {
     try {
       while (auto batch = handoff.pop())
         for (const ClaimRow& row : *batch) index.load(row);
     } catch (...) {
-      failed = std::current_exception();
+      write_failed = std::current_exception();
       handoff.stop();
     }
   });
-  try {
+  const std::vector<size_t> order = pack_read_order(packs_of(repo.raw()), oids);
+  auto read = [&](size_t from, size_t to) {
     std::vector<ClaimRow> batch;
-    for (size_t k : pack_read_order(oids)) {
+    for (size_t i = from; i < to; ++i) {
+      const size_t k = order[i];
       const Listed& f = files[k];
       std::string path = path_join(dirs[f.dir], std::string_view(names[f.chunk]).substr(f.at, f.size));
-      batch.push_back(claim_row(make_item(path, roots[f.root], f.adr, facts.get(oids[k], false)), oids[k]));
-      if (batch.size() == kBatch && !handoff.push(std::exchange(batch, {}))) break;
+      batch.push_back(claim_row(make_item(path, roots[f.root], f.adr, facts.read(oids[k])), oids[k]));
+      if (batch.size() == kBatch && !handoff.push(std::exchange(batch, {}))) return;
     }
     if (!batch.empty()) handoff.push(std::move(batch));
+  };
+  const size_t half = order.size() / 2;
+  std::thread second([&] {
+    try {
+      read(half, order.size());
+    } catch (...) {
+      read_failed = std::current_exception();
+      handoff.stop();
+    }
+    release_pack_reader();
+  });
+  try {
+    read(0, half);
   } catch (...) {
-    handoff.close();
-    writer.join();
-    throw;
+    read_failed = std::current_exception();
+    handoff.stop();
   }
+  release_pack_reader();
+  second.join();
   handoff.close();
   writer.join();
-  if (failed) std::rethrow_exception(failed);
+  if (read_failed) std::rethrow_exception(read_failed);
+  if (write_failed) std::rethrow_exception(write_failed);
   index.end_load();
 }
 
@@ -212,12 +232,16 @@ bool same_layout(const Config& config, const Tree& head, const IndexFile& index,
 
 BlobFacts::BlobFacts(const Repo& repo, FactsCache* cache) : repo_(repo), cache_(cache), odb_(repo.odb()) {}
 
-FileFacts BlobFacts::get(const git_oid& oid, bool remember) {
+FileFacts BlobFacts::read(const git_oid& oid) const {
+  return facts_of(read_blob_prefix(repo_.raw(), odb_.get(), oid, kMaxFrontmatterRead));
+}
+
+FileFacts BlobFacts::get(const git_oid& oid) {
   std::string key = raw(oid);
   if (cache_)
     if (auto f = cache_->blob(key)) return *f;
-  FileFacts f = facts_of(read_blob_prefix(repo_.raw(), odb_.get(), oid, kMaxFrontmatterRead));
-  if (cache_ && remember) cache_->put_blob(key, f);
+  FileFacts f = read(oid);
+  if (cache_) cache_->put_blob(key, f);
   return f;
 }
 

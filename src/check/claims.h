@@ -55,10 +55,9 @@ bool same_layout(const Config& config, const Tree& head, const IndexFile& index,
 class BlobFacts {
  public:
   BlobFacts(const Repo& repo, FactsCache* cache);
-  // `remember`: add what was read to the cache (a first build of the claim
-  // index does not: its rows keep what checks need, and writing the facts
-  // of every blob cost a tenth of it).
-  FileFacts get(const git_oid& oid, bool remember = true);
+  FileFacts get(const git_oid& oid);
+  // Read and parsed, without the cache: safe to call from several threads.
+  FileFacts read(const git_oid& oid) const;
 
  private:
   const Repo& repo_;

@@ -1,145 +1,22 @@
 #include "git/blob.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <set>
-#include <tuple>
 
 #include "git/error.h"
 #include "git/handles.h"
 #include "git/object.h"
+#include "git/pack_reader.h"
+#include "git/packs.h"
 
 namespace kg {
 
 namespace {
 
-uint32_t be32(const unsigned char* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-}
-
-// One pack's index file (version 2; git has written no other since 2009),
-// mapped read-only: only the pages a lookup touches become resident.
-class PackIndex {
- public:
-  static std::unique_ptr<PackIndex> open(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return nullptr;
-    struct stat st {};
-    void* map = MAP_FAILED;
-    if (::fstat(fd, &st) == 0 && st.st_size > 0)
-      map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (map == MAP_FAILED) return nullptr;
-    std::unique_ptr<PackIndex> idx(new PackIndex(static_cast<const unsigned char*>(map),
-                                                 static_cast<size_t>(st.st_size)));
-    return idx->valid() ? std::move(idx) : nullptr;
-  }
-  PackIndex(const PackIndex&) = delete;
-  PackIndex& operator=(const PackIndex&) = delete;
-  ~PackIndex() { ::munmap(const_cast<unsigned char*>(data_), size_); }
-
-  // The object's offset in the pack; nullopt when the pack does not hold it.
-  std::optional<uint64_t> offset(const git_oid& oid) const {
-    const unsigned char* fanout = data_ + 8;
-    const unsigned char first = oid.id[0];
-    size_t lo = first == 0 ? 0 : be32(fanout + 4 * (first - 1));
-    size_t hi = be32(fanout + 4 * first);
-    const unsigned char* ids = data_ + kHeader;
-    while (lo < hi) {
-      const size_t mid = lo + (hi - lo) / 2;
-      const int c = std::memcmp(ids + mid * GIT_OID_RAWSZ, oid.id, GIT_OID_RAWSZ);
-      if (c == 0) {
-        const unsigned char* offsets = ids + count_ * (GIT_OID_RAWSZ + 4);
-        const uint32_t small = be32(offsets + 4 * mid);
-        if (!(small & 0x80000000u)) return small;
-        const size_t at = kHeader + count_ * (GIT_OID_RAWSZ + 8) + 8 * size_t{small & 0x7FFFFFFFu};
-        if (at + 8 > size_) return std::nullopt;
-        return (uint64_t{be32(data_ + at)} << 32) | be32(data_ + at + 4);
-      }
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return std::nullopt;
-  }
-
- private:
-  static constexpr size_t kHeader = 8 + 256 * 4;  // magic, version, fan-out table
-
-  PackIndex(const unsigned char* data, size_t size) : data_(data), size_(size) {}
-
-  bool valid() {
-    static constexpr unsigned char kMagic[4] = {0xFF, 't', 'O', 'c'};
-    if (size_ < kHeader || std::memcmp(data_, kMagic, 4) != 0 || be32(data_ + 4) != 2) return false;
-    count_ = be32(data_ + 8 + 255 * 4);
-    return size_ >= kHeader + size_t{count_} * (GIT_OID_RAWSZ + 8) + 2 * GIT_OID_RAWSZ;
-  }
-
-  const unsigned char* data_;
-  size_t size_;
-  size_t count_ = 0;
-};
-
-// The pack indexes of every object folder (and its alternates) of the
-// repositories read so far in this process.
-struct PackRegistry {
-  std::mutex mutex;
-  const git_repository* last = nullptr;
-  std::set<std::string> object_dirs;
-  std::vector<std::unique_ptr<PackIndex>> packs;
-};
-
-PackRegistry& registry() {
-  static PackRegistry r;
+// This thread's pack reader (its cache and open packs live as long as the
+// thread; see release_pack_reader).
+PackReader& reader() {
+  thread_local PackReader r;
   return r;
-}
-
-void add_object_dir(PackRegistry& r, const std::filesystem::path& dir, int depth) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path canonical = fs::weakly_canonical(dir, ec);
-  if (ec || !r.object_dirs.insert(canonical.string()).second) return;
-  std::vector<std::string> idx_files;
-  for (fs::directory_iterator it(canonical / "pack", ec), end; !ec && it != end; it.increment(ec))
-    if (it->path().extension() == ".idx") idx_files.push_back(it->path().string());
-  std::sort(idx_files.begin(), idx_files.end());
-  for (const std::string& path : idx_files)
-    if (auto idx = PackIndex::open(path)) r.packs.push_back(std::move(idx));
-  if (depth >= 5) return;  // git's limit on nested alternates
-  std::ifstream alternates(canonical / "info" / "alternates");
-  for (std::string line; std::getline(alternates, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    fs::path alt(line);
-    add_object_dir(r, alt.is_absolute() ? alt : canonical / alt, depth + 1);
-  }
-}
-
-// Remembers where `repo` keeps its packs, for pack_read_order.
-void note_repository(git_repository* repo) {
-  PackRegistry& r = registry();
-  std::lock_guard lock(r.mutex);
-  if (r.last == repo) return;
-  r.last = repo;
-  if (const char* common = git_repository_commondir(repo))
-    add_object_dir(r, std::filesystem::path(common) / "objects", 0);
-}
-
-// Whether a pack of a repository read so far holds `oid`.
-bool packed(const git_oid& oid) {
-  PackRegistry& r = registry();
-  std::lock_guard lock(r.mutex);
-  for (const auto& pack : r.packs)
-    if (pack->offset(oid)) return true;
-  return false;
 }
 
 }  // namespace
@@ -152,7 +29,7 @@ uint64_t blob_size(git_odb* odb, const git_oid& oid) {
 }
 
 std::string read_blob(git_repository* repo, const git_oid& oid) {
-  note_repository(repo);
+  if (auto obj = reader().read(packs_of(repo), oid); obj && obj->type == GIT_OBJECT_BLOB) return std::move(obj->data);
   git_blob* raw = nullptr;
   check(git_blob_lookup(&raw, repo, &oid), "reading blob " + to_hex(oid));
   BlobPtr blob(raw);
@@ -164,13 +41,14 @@ std::string read_blob(git_repository* repo, const git_oid& oid) {
 std::string read_blob_prefix(git_repository* repo, git_odb* odb, const git_oid& oid,
                              size_t max_bytes) {
   if (max_bytes == 0) return {};
-  note_repository(repo);
+  const PackSet& packs = packs_of(repo);
+  if (auto obj = reader().read(packs, oid, max_bytes); obj && obj->type == GIT_OBJECT_BLOB) return std::move(obj->data);
   git_odb_stream* raw = nullptr;
   size_t size = 0;
   git_object_t type = GIT_OBJECT_INVALID;
   // A packed object cannot be streamed; asking first costs a failed look
-  // for a loose file (a stat) per object: 8% of a cold scan.
-  if (packed(oid) || git_odb_open_rstream(&raw, &size, &type, odb, &oid) < 0) {
+  // for a loose file (a stat) per object.
+  if (packs.find(oid) || git_odb_open_rstream(&raw, &size, &type, odb, &oid) < 0) {
     git_error_clear();  // not streamable (packed): load it whole
     std::string all = read_blob(repo, oid);
     if (all.size() > max_bytes) all.resize(max_bytes);
@@ -191,32 +69,18 @@ std::string read_blob_prefix(git_repository* repo, git_odb* odb, const git_oid& 
   return out;
 }
 
-std::vector<size_t> pack_read_order(const std::vector<git_oid>& oids) {
-  std::vector<std::tuple<size_t, uint64_t, size_t>> packed;  // pack, offset, index
-  std::vector<size_t> order;
-  {
-    PackRegistry& r = registry();
-    std::lock_guard lock(r.mutex);
-    for (size_t i = 0; i < oids.size(); ++i) {
-      bool found = false;
-      for (size_t p = 0; p < r.packs.size() && !found; ++p) {
-        if (auto off = r.packs[p]->offset(oids[i])) {
-          packed.emplace_back(p, *off, i);
-          found = true;
-        }
-      }
-      if (!found) order.push_back(i);
-    }
-  }
-  std::sort(packed.begin(), packed.end(), [](const auto& a, const auto& b) {
-    if (std::get<0>(a) != std::get<0>(b)) return std::get<0>(a) < std::get<0>(b);
-    return std::get<1>(a) > std::get<1>(b);  // back to front
-  });
-  std::vector<size_t> result;
-  result.reserve(oids.size());
-  for (const auto& t : packed) result.push_back(std::get<2>(t));
-  result.insert(result.end(), order.begin(), order.end());
-  return result;
+std::optional<std::string> read_tree_data(git_repository* repo, const git_oid& oid) {
+  if (auto obj = reader().read(packs_of(repo), oid); obj && obj->type == GIT_OBJECT_TREE) return std::move(obj->data);
+  git_odb* odb = nullptr;
+  check(git_repository_odb(&odb, repo), "opening the object database");
+  OdbPtr owned(odb);
+  git_odb_object* raw = nullptr;
+  check(git_odb_read(&raw, odb, &oid), "reading tree " + to_hex(oid));
+  std::unique_ptr<git_odb_object, GitFree<&git_odb_object_free>> object(raw);
+  if (git_odb_object_type(raw) != GIT_OBJECT_TREE) return std::nullopt;
+  return std::string(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
 }
+
+void release_pack_reader() { reader().clear(); }
 
 }  // namespace kg

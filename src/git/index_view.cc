@@ -5,6 +5,7 @@
 
 #include "git/blob.h"
 #include "git/error.h"
+#include "git/packs.h"
 
 namespace kg {
 
@@ -142,6 +143,10 @@ std::string IndexView::read_prefix(const FileEntry& entry, size_t max_bytes) con
     return all;
   }
   return read_blob_prefix(repo_->raw(), odb_.get(), entry.oid, max_bytes);
+}
+
+std::vector<size_t> IndexView::read_order(const std::vector<git_oid>& oids) const {
+  return pack_read_order(packs_of(repo_->raw()), oids);
 }
 
 }  // namespace kg

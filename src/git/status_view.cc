@@ -65,6 +65,10 @@ std::string StatusView::read(const FileEntry& entry) const {
   return git_oid_is_zero(&entry.oid) ? files_.read(entry) : index_.read(entry);
 }
 
+std::vector<size_t> StatusView::read_order(const std::vector<git_oid>& oids) const {
+  return index_.read_order(oids);  // the files read from the working tree have no id: last
+}
+
 std::string StatusView::read_prefix(const FileEntry& entry, size_t max_bytes) const {
   return git_oid_is_zero(&entry.oid) ? files_.read_prefix(entry, max_bytes) : index_.read_prefix(entry, max_bytes);
 }

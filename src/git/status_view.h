@@ -26,6 +26,7 @@ class StatusView : public View {
   std::optional<std::string> read(std::string_view path) const override;
   std::string read(const FileEntry& entry) const override;
   std::string read_prefix(const FileEntry& entry, size_t max_bytes) const override;
+  std::vector<size_t> read_order(const std::vector<git_oid>& oids) const override;
 
  private:
   IndexView index_;

@@ -1,9 +1,12 @@
 #include "git/tree_view.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "git/blob.h"
 #include "git/error.h"
+#include "git/packs.h"
+#include "git/raw_tree.h"
 
 namespace kg {
 
@@ -36,44 +39,37 @@ TreePtr TreeView::subtree(std::string_view dir) const {
   return TreePtr(out);
 }
 
-void TreeView::walk_tree(git_tree* tree, const std::string& prefix, const SkipDir& skip_dir,
+void TreeView::walk_tree(const git_oid& tree, const std::string& prefix, const SkipDir& skip_dir,
                          const Visit& visit) const {
-  const size_t count = git_tree_entrycount(tree);
-  for (size_t i = 0; i < count; ++i) {
-    const git_tree_entry* entry = git_tree_entry_byindex(tree, i);
-    const char* name = git_tree_entry_name(entry);
-    const git_filemode_t mode = git_tree_entry_filemode(entry);
-    const std::string path = prefix.empty() ? std::string(name) : prefix + "/" + name;
-    switch (mode) {
-      case GIT_FILEMODE_TREE: {
-        if (skip_dir(name)) break;
-        git_tree* sub = nullptr;
-        check(git_tree_lookup(&sub, repo_->raw(), git_tree_entry_id(entry)),
-              "reading tree " + path);
-        TreePtr owned(sub);
-        walk_tree(owned.get(), path, skip_dir, visit);
+  std::optional<std::string> data = read_tree_data(repo_->raw(), tree);
+  if (!data) throw std::runtime_error("reading tree " + (prefix.empty() ? to_hex(tree) : prefix) + ": not a tree");
+  bool ok = parse_tree(*data, [&](const RawTreeEntry& entry) {
+    const std::string path = prefix.empty() ? std::string(entry.name) : prefix + "/" + std::string(entry.name);
+    switch (entry.mode) {
+      case GIT_FILEMODE_TREE:
+        if (!skip_dir(entry.name)) walk_tree(entry.id, path, skip_dir, visit);
         break;
-      }
       case GIT_FILEMODE_BLOB:
       case GIT_FILEMODE_BLOB_EXECUTABLE:
       case GIT_FILEMODE_LINK: {
         FileEntry file;
         file.path = path;
-        file.oid = *git_tree_entry_id(entry);
-        file.symlink = mode == GIT_FILEMODE_LINK;
+        file.oid = entry.id;
+        file.symlink = entry.mode == GIT_FILEMODE_LINK;
         visit(file);
         break;
       }
       default:  // submodule commit, or an invalid mode: not a file
         break;
     }
-  }
+  });
+  if (!ok) throw std::runtime_error("reading tree " + (prefix.empty() ? to_hex(tree) : prefix) + ": malformed tree object " + to_hex(tree));
 }
 
 void TreeView::walk(std::string_view dir, const SkipDir& skip_dir, const Visit& visit) const {
   TreePtr start = subtree(dir);
   if (!start) return;
-  walk_tree(start.get(), std::string(trim_slashes(dir)), skip_dir, visit);
+  walk_tree(*git_tree_id(start.get()), std::string(trim_slashes(dir)), skip_dir, visit);
 }
 
 std::vector<std::string> TreeView::list_dirs(std::string_view dir) const {
@@ -117,6 +113,10 @@ std::string TreeView::read_prefix(const FileEntry& entry, size_t max_bytes) cons
   std::string all = read_blob(repo_->raw(), entry.oid);
   if (all.size() > max_bytes) all.resize(max_bytes);
   return all;
+}
+
+std::vector<size_t> TreeView::read_order(const std::vector<git_oid>& oids) const {
+  return pack_read_order(packs_of(repo_->raw()), oids);
 }
 
 std::optional<git_oid> TreeView::tree_id(std::string_view dir) const {

@@ -25,12 +25,13 @@ class TreeView : public View {
   std::optional<std::string> read(std::string_view path) const override;
   std::string read(const FileEntry& entry) const override;
   std::string read_prefix(const FileEntry& entry, size_t max_bytes) const override;
+  std::vector<size_t> read_order(const std::vector<git_oid>& oids) const override;
   std::optional<git_oid> tree_id(std::string_view dir) const override;
 
  private:
   TreeEntryPtr entry_at(std::string_view path) const;  // null when missing
   TreePtr subtree(std::string_view dir) const;         // null when not a folder
-  void walk_tree(git_tree* tree, const std::string& prefix, const SkipDir& skip_dir,
+  void walk_tree(const git_oid& tree, const std::string& prefix, const SkipDir& skip_dir,
                  const Visit& visit) const;
 
   const Repo* repo_;

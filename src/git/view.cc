@@ -1,8 +1,16 @@
 #include "git/view.h"
 
+#include <numeric>
+
 namespace kg {
 
 View::~View() = default;
+
+std::vector<size_t> View::read_order(const std::vector<git_oid>& oids) const {
+  std::vector<size_t> order(oids.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  return order;
+}
 
 void View::walk(std::string_view dir, const Visit& visit) const {
   walk(dir, [](std::string_view) { return false; }, visit);

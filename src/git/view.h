@@ -52,6 +52,10 @@ class View {
   // The id of the git tree holding folder `dir`, for views that are git
   // trees (so results below it can be cached by content); nullopt otherwise.
   virtual std::optional<git_oid> tree_id(std::string_view /*dir*/) const { return std::nullopt; }
+  // The order in which reading the blobs `oids` costs least (a permutation
+  // of their indexes): pack order for views over git objects (packs.h),
+  // as given otherwise.
+  virtual std::vector<size_t> read_order(const std::vector<git_oid>& oids) const;
 
   // walk() without pruning.
   void walk(std::string_view dir, const Visit& visit) const;

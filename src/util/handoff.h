@@ -1,4 +1,4 @@
-// A bounded hand-off of work from one producing thread to one consuming
+// A bounded hand-off of work from producing threads to one consuming
 // thread, in batches (one lock per batch, not per item). The producer blocks
 // while `capacity` batches wait; either side can end it.
 #pragma once
