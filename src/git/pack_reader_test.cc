@@ -1,0 +1,188 @@
+#include "git/pack_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "git/blob.h"
+#include "git/handles.h"
+#include "git/packs.h"
+#include "git/repo.h"
+#include "git/testing.h"
+
+namespace kg {
+namespace {
+
+using namespace gittest;
+
+// A history of similar files, so that packing makes long delta chains:
+// 40 files over 30 commits, each version a window of lines slid by one
+// (so that its best base is the next version), then a binary file, an
+// empty one, and one of 200 KB (more than a read window).
+void make_history(const fs::path& r) {
+  init_repo(r);
+  for (int c = 0; c < 30; ++c) {
+    for (int f = 0; f < 40; ++f) {
+      std::ostringstream text;
+      text << "---\nid: DEMO-TSK-" << f << "\ntitle: item " << f << "\n---\n";
+      for (int line = c; line <= c + 60; ++line)
+        text << "line " << line << " of item " << f << ": " << (line * 7919 + f * 31) % 100003 << "\n";
+      write_file(r / "items" / ("f" + std::to_string(f % 4)) / ("item" + std::to_string(f) + ".md"), text.str());
+    }
+    commit_all(r, "commit " + std::to_string(c));
+  }
+  std::string binary;
+  for (int i = 0; i < 5000; ++i) binary += static_cast<char>((i * 7919) % 256);
+  write_file(r / "binary.bin", binary);
+  write_file(r / "empty", "");
+  std::string big;
+  for (int i = 0; i < 20000; ++i) big += "big line " + std::to_string(i) + "\n";
+  write_file(r / "big.txt", big);
+  commit_all(r, "odd files");
+}
+
+std::vector<git_oid> all_objects(const fs::path& r) {
+  std::vector<git_oid> out;
+  std::istringstream list(git(r, "cat-file --batch-all-objects --batch-check='%(objectname)'"));
+  for (std::string line; std::getline(list, line);) {
+    git_oid oid{};
+    if (git_oid_fromstr(&oid, line.c_str()) == 0) out.push_back(oid);
+  }
+  return out;
+}
+
+RawObject through_libgit2(const Repo& repo, const git_oid& oid) {
+  OdbPtr odb = repo.odb();
+  git_odb_object* raw = nullptr;
+  EXPECT_EQ(git_odb_read(&raw, odb.get(), &oid), 0);
+  std::unique_ptr<git_odb_object, GitFree<&git_odb_object_free>> object(raw);
+  return {git_odb_object_type(raw),
+          std::string(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw))};
+}
+
+// Every object of `r` reads the same through a PackReader (whose cache is
+// `cache_bytes`) as through libgit2, and is found in a pack; returns how
+// many objects were compared.
+size_t expect_same_as_libgit2(const fs::path& r, size_t cache_bytes) {
+  Repo repo = Repo::open(r.string());
+  const PackSet& packs = packs_of(repo.raw());
+  PackReader reader(cache_bytes);
+  std::vector<git_oid> oids = all_objects(r);
+  for (size_t k : pack_read_order(packs, oids)) {
+    const git_oid& oid = oids[k];
+    std::optional<RawObject> got = reader.read(packs, oid);
+    if (!got) {
+      ADD_FAILURE() << "not read: " << to_hex(oid);
+      continue;
+    }
+    RawObject want = through_libgit2(repo, oid);
+    EXPECT_EQ(got->type, want.type) << to_hex(oid);
+    EXPECT_TRUE(got->data == want.data) << to_hex(oid);
+  }
+  return oids.size();
+}
+
+TEST(PackReader, ReadsEveryObjectOfADeltifiedPackAsLibgit2Does) {
+  CleanGitEnv env;
+  TempDir dir;
+  make_history(dir.path());
+  git(dir.path(), "gc -q --aggressive");
+  ASSERT_NE(sh("cd " + quote(dir.path().native()) + " && git verify-pack -v .git/objects/pack/*.idx").find("chain length = 10"), std::string::npos)
+      << "the pack should hold long delta chains";
+  EXPECT_GT(expect_same_as_libgit2(dir.path(), PackReader::kDefaultCacheBytes), 1000u);
+  // With a cache too small to hold anything, every chain is walked again.
+  expect_same_as_libgit2(dir.path(), 0);
+}
+
+TEST(PackReader, ReadsDeltasAgainstBaseIdsAndLargeOffsets) {
+  CleanGitEnv env;
+  TempDir dir;
+  make_history(dir.path());
+  // REF_DELTA entries (a base named by its id) instead of offsets...
+  git(dir.path(), "-c repack.useDeltaBaseOffset=false repack -q -a -d -f");
+  // ...and an index that stores every offset past 64 in its 64-bit table.
+  sh("cd " + quote(dir.path().native()) + "/.git/objects/pack && chmod u+w * && git index-pack --index-version=2,64 *.pack");
+  expect_same_as_libgit2(dir.path(), PackReader::kDefaultCacheBytes);
+}
+
+TEST(PackReader, ReadsABlobPrefixWithoutTheRest) {
+  CleanGitEnv env;
+  TempDir dir;
+  make_history(dir.path());
+  git(dir.path(), "gc -q");
+  Repo repo = Repo::open(dir.path().string());
+  PackReader reader;
+  for (std::string path : {"big.txt", "items/f1/item5.md", "empty"}) {
+    git_oid oid{};
+    ASSERT_EQ(git_oid_fromstr(&oid, trimmed(git(dir.path(), "rev-parse HEAD:" + path)).c_str()), 0);
+    const std::string whole = through_libgit2(repo, oid).data;
+    for (size_t max : {size_t{0}, size_t{1}, size_t{100}, size_t{70000}, whole.size(), whole.size() + 1}) {
+      auto got = reader.read(packs_of(repo.raw()), oid, max);
+      ASSERT_TRUE(got) << path << " " << max;
+      EXPECT_EQ(got->type, GIT_OBJECT_BLOB);
+      EXPECT_TRUE(got->data == whole.substr(0, max)) << path << " cut at " << max;
+    }
+  }
+}
+
+TEST(PackReader, LeavesLooseObjectsAndBrokenPacksToLibgit2) {
+  CleanGitEnv env;
+  TempDir dir;
+  make_history(dir.path());
+  git(dir.path(), "gc -q");
+  write_file(dir.path() / "loose.md", "not packed yet\n");
+  commit_all(dir.path(), "loose");
+  Repo repo = Repo::open(dir.path().string());
+  git_oid loose{};
+  ASSERT_EQ(git_oid_fromstr(&loose, trimmed(git(dir.path(), "rev-parse HEAD:loose.md")).c_str()), 0);
+  PackReader reader;
+  EXPECT_FALSE(reader.read(packs_of(repo.raw()), loose)) << "a loose object is not in a pack";
+  EXPECT_EQ(read_blob(repo.raw(), loose), "not packed yet\n") << "read through libgit2";
+
+  // A pack cut in half: what is past the cut cannot be read; what is before
+  // it still can.
+  std::string pack;
+  for (const auto& e : fs::directory_iterator(dir.path() / ".git/objects/pack"))
+    if (e.path().extension() == ".pack") pack = e.path().string();
+  ASSERT_FALSE(pack.empty());
+  fs::permissions(pack, fs::perms::owner_write, fs::perm_options::add);
+  fs::resize_file(pack, fs::file_size(pack) / 2);
+  Repo again = Repo::open(dir.path().string());
+  const PackSet& packs = packs_of(again.raw());
+  PackReader fresh;
+  size_t read = 0, refused = 0;
+  for (const git_oid& oid : all_objects(dir.path())) {
+    if (!packs.find(oid)) continue;
+    if (fresh.read(packs, oid)) ++read;
+    else ++refused;
+  }
+  EXPECT_GT(read, 0u);
+  EXPECT_GT(refused, 0u);
+}
+
+TEST(PackReader, FindsOnlyTheRepositorysOwnPacks) {
+  CleanGitEnv env;
+  TempDir a, b;
+  make_history(a.path());
+  git(a.path(), "gc -q");
+  init_repo(b.path());
+  write_file(b.path() / "x", "x\n");
+  commit_all(b.path(), "x");
+  Repo in_a = Repo::open(a.path().string());
+  Repo in_b = Repo::open(b.path().string());
+  git_oid oid{};
+  ASSERT_EQ(git_oid_fromstr(&oid, trimmed(git(a.path(), "rev-parse HEAD:empty")).c_str()), 0);
+  EXPECT_TRUE(packs_of(in_a.raw()).find(oid));
+  EXPECT_FALSE(packs_of(in_b.raw()).find(oid)) << "b never had that blob";
+  // A pack made after the first listing is found by the next handle.
+  git(b.path(), "gc -q");
+  ASSERT_EQ(git_oid_fromstr(&oid, trimmed(git(b.path(), "rev-parse HEAD:x")).c_str()), 0);
+  Repo b_again = Repo::open(b.path().string());
+  EXPECT_TRUE(packs_of(b_again.raw()).find(oid));
+}
+
+}  // namespace
+}  // namespace kg
