@@ -1,5 +1,7 @@
 #include "check/claims.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <exception>
@@ -9,6 +11,7 @@
 #include <utility>
 
 #include "git/blob.h"
+#include "git/pack_reader.h"
 #include "git/packs.h"
 #include "git/tree_view.h"
 #include "model/layout.h"
@@ -96,7 +99,7 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
   for (const ClaimRow& link : links) index.load(link);
   constexpr size_t kBatch = 256;
   Handoff<ClaimRow> handoff(8);
-  std::exception_ptr write_failed, read_failed;
+  std::exception_ptr write_failed, read_failed, second_failed;
   std::thread writer([&] {
     try {
       while (auto batch = handoff.pop())
@@ -123,10 +126,10 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
     try {
       read(half, order.size());
     } catch (...) {
-      read_failed = std::current_exception();
+      second_failed = std::current_exception();
       handoff.stop();
     }
-    release_pack_reader();
+    PackReader::for_this_thread().clear();
   });
   try {
     read(0, half);
@@ -134,11 +137,13 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
     read_failed = std::current_exception();
     handoff.stop();
   }
-  release_pack_reader();
   second.join();
   handoff.close();
   writer.join();
+  release_read_caches(repo.raw());
+  ::malloc_trim(0);  // what the threads' arenas hold now
   if (read_failed) std::rethrow_exception(read_failed);
+  if (second_failed) std::rethrow_exception(second_failed);
   if (write_failed) std::rethrow_exception(write_failed);
   index.end_load();
 }

@@ -9,6 +9,7 @@
 
 #include "check/claims.h"
 #include "check/sources.h"
+#include "git/blob.h"
 #include "git/index_file.h"
 #include "git/index_view.h"
 #include "git/refs.h"
@@ -228,6 +229,7 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
     else add_highest(scan_backlog(TreeView(repo, tree), scan), reader.highest());
   }
 
+  release_read_caches(repo.raw());  // the stat pass below is the peak at 100,000 items
   PrefixCounts worktree_counts = reader.head_counts();
   KeyCounts worktree_keys = reader.head_keys();
   Config worktree_config = config;

@@ -12,12 +12,7 @@ namespace kg {
 
 namespace {
 
-// This thread's pack reader (its cache and open packs live as long as the
-// thread; see release_pack_reader).
-PackReader& reader() {
-  thread_local PackReader r;
-  return r;
-}
+PackReader& reader() { return PackReader::for_this_thread(); }
 
 }  // namespace
 
@@ -81,6 +76,9 @@ std::optional<std::string> read_tree_data(git_repository* repo, const git_oid& o
   return std::string(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
 }
 
-void release_pack_reader() { reader().clear(); }
+void release_read_caches(git_repository* repo) {
+  reader().clear();
+  release_pages(packs_of(repo));
+}
 
 }  // namespace kg

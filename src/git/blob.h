@@ -26,8 +26,9 @@ std::string read_blob_prefix(git_repository* repo, git_odb* odb, const git_oid& 
 // when `oid` names another kind of object.
 std::optional<std::string> read_tree_data(git_repository* repo, const git_oid& oid);
 
-// Frees this thread's pack reader (the cache of objects rebuilt from deltas
-// that the functions above keep) once a bulk read is over.
-void release_pack_reader();
+// Once a bulk read is over: frees this thread's pack reader (the cache of
+// objects rebuilt from deltas that the functions above keep) and lets the
+// pages of `repo`'s pack indexes go (memory, issue 5).
+void release_read_caches(git_repository* repo);
 
 }  // namespace kg

@@ -14,6 +14,9 @@ namespace kg {
 
 namespace {
 
+constexpr size_t kPopulateMax = size_t{4} << 20;
+constexpr size_t kReleaseStep = size_t{1} << 20;  // a multiple of the page size
+
 constexpr size_t kHashSize = 20;     // SHA-1 (libgit2 1.5 knows no other)
 constexpr size_t kHeaderSize = 12;   // "DIRC", version, entry count
 constexpr size_t kEntryFixed = 62;   // stat data, mode, oid, flags
@@ -93,10 +96,17 @@ std::optional<IndexFile> IndexFile::read(const std::string& path) {
   index.mtime_ = Time{static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<int64_t>(st.st_mtim.tv_nsec)};
   const size_t size = static_cast<size_t>(st.st_size);
   if (size < kHeaderSize + kHashSize) return std::nullopt;
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd, 0);
+  // Small files are mapped whole at once; a large one page by page, its
+  // pages let go behind the parse (issue 5: at 100,000 items the file is
+  // 27 MB, of which the paths kept are 8).
+  const bool populate = size <= kPopulateMax;
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), file.fd, 0);
   if (map == MAP_FAILED) return std::nullopt;
   index.data_ = std::unique_ptr<unsigned char, IndexFileUnmap>(static_cast<unsigned char*>(map), IndexFileUnmap{size});
-  if (!index.parse(size)) return std::nullopt;
+  if (!populate) ::madvise(map, size, MADV_SEQUENTIAL);
+  const bool ok = index.parse(size);
+  index.data_.reset();  // everything kept has been copied out
+  if (!ok) return std::nullopt;
   return index;
 }
 
@@ -114,12 +124,16 @@ bool IndexFile::parse(size_t size) {
   if (count > (end - pos) / (kEntryFixed + 2)) return false;  // cannot fit
   entries_.resize(count);
 
-  // v4 paths are built in arena_ and pointed to at the end (it may grow).
+  // v4 paths are built in arena_ and pointed to at the end (it may grow);
+  // v2/v3 paths are copied into arena_, reserved for the most they can take.
   std::vector<size_t> v4_offsets;
   if (version == 4) {
     v4_offsets.resize(count);
     arena_.reserve(size * 2);
+  } else {
+    arena_.reserve(end - pos - size_t{count} * kEntryFixed);
   }
+  size_t released = 0;  // the mapped bytes before this are let go
   std::string_view prev;  // the previous path (v2/v3; v4 reads the arena)
   size_t prev_off = 0, prev_len = 0;
   int prev_stage = -1;
@@ -177,8 +191,15 @@ bool IndexFile::parse(size_t size) {
       const size_t len = static_cast<size_t>(static_cast<const unsigned char*>(nul) - p);
       const size_t entry_len = (fixed + len + 8) & ~size_t{7};  // 1..8 NULs of padding
       if (entry_len > end - pos) return false;
-      path = std::string_view(reinterpret_cast<const char*>(p), len);
+      const size_t off = arena_.size();
+      arena_.insert(arena_.end(), p, p + len);  // within the reservation: no move
+      path = std::string_view(arena_.data() + off, len);
       pos += entry_len;
+      if (pos - released >= kReleaseStep) {
+        const size_t upto = pos & ~(kReleaseStep - 1);
+        ::madvise(const_cast<unsigned char*>(d) + released, upto - released, MADV_DONTNEED);
+        released = upto;
+      }
     }
     const size_t name_len = entry.flags & kNameMask;
     if (path.empty() || (name_len < kNameMask ? path.size() != name_len : path.size() < kNameMask)) {

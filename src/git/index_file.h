@@ -1,11 +1,12 @@
 // A read-only, fast parser of git's index file (versions 2, 3 and 4) with
 // its cache-tree (TREE extension), for the hot path of the hooks: the file
-// mapped once (git replaces it by rename, never rewrites it in place), no
-// checksum verification (git does not verify on read
-// either), no heap allocation per entry. What it does not handle (split or
-// sparse index, unknown mandatory extensions, unknown versions, truncated or
-// garbled data) makes read() return nullopt: fall back to libgit2
-// (Repo::index()) then.
+// mapped and read once (git replaces it by rename, never rewrites it in
+// place), its paths copied into one buffer, the mapping let go behind the
+// parse and unmapped after it; no checksum verification (git does not verify
+// on read either), no heap allocation per entry. What it does not handle
+// (split or sparse index, unknown mandatory extensions, unknown versions,
+// truncated or garbled data) makes read() return nullopt: fall back to
+// libgit2 (Repo::index()) then.
 #pragma once
 
 #include <git2.h>
@@ -102,8 +103,8 @@ class IndexFile {
   std::string path_;
   int version_ = 0;
   std::optional<Time> mtime_;
-  std::unique_ptr<unsigned char, IndexFileUnmap> data_;  // the file, mapped; v2/v3 paths point into it
-  std::vector<char> arena_;                // v4: the expanded paths
+  std::unique_ptr<unsigned char, IndexFileUnmap> data_;  // the file, mapped while parsing
+  std::vector<char> arena_;                // the paths (v4: expanded)
   std::vector<char> tree_paths_;           // the cache-tree folder paths
   std::vector<IndexEntry> entries_;
   std::vector<TreeNode> tree_nodes_;  // sorted by path

@@ -43,6 +43,11 @@ class PackReader {
   // Frees the cache and closes the packs.
   void clear();
 
+  // This thread's reader, for the object reads of git/blob.h and
+  // git/pack_backend.h. Its cache lives as long as the thread: clear() it
+  // once a bulk read is over.
+  static PackReader& for_this_thread();
+
   static constexpr size_t kDefaultCacheBytes = size_t{4} << 20;
 
  private:

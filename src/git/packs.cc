@@ -41,7 +41,6 @@ struct Registry {
   std::map<std::string, std::unique_ptr<PackSet>> sets;       // common dir
   std::vector<std::unique_ptr<PackSet>> retired;              // replaced sets
   std::map<const PackSet*, std::vector<std::string>> sources;  // a set's object folders
-  git_repository* last_repo = nullptr;
   std::string last_common;
   const PackSet* last_set = nullptr;
 };
@@ -157,18 +156,24 @@ std::optional<uint64_t> PackIndex::offset(const git_oid& oid) const {
   return std::nullopt;
 }
 
+void PackIndex::release() const {
+  ::madvise(const_cast<unsigned char*>(data_), size_, MADV_DONTNEED);
+}
+
+void release_pages(const PackSet& packs) {
+  for (const PackIndex* pack : packs.packs) pack->release();
+}
+
 std::optional<PackedAt> PackSet::find(const git_oid& oid) const {
   for (const PackIndex* pack : packs)
     if (auto off = pack->offset(oid)) return PackedAt{pack, *off};
   return std::nullopt;
 }
 
-const PackSet& packs_of(git_repository* repo) {
+const PackSet& packs_of(const std::string& common) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
-  const char* common_dir = git_repository_commondir(repo);
-  const std::string common = common_dir ? common_dir : "";
-  if (r.last_set && r.last_repo == repo && r.last_common == common) return *r.last_set;
+  if (r.last_set && r.last_common == common) return *r.last_set;
   std::unique_ptr<PackSet>& set = r.sets[common];
   if (!set || stale(r, r.sources[set.get()])) {
     if (set) r.retired.push_back(std::move(set));  // a thread may still hold it
@@ -177,10 +182,20 @@ const PackSet& packs_of(git_repository* repo) {
     if (!common.empty()) add_object_dir(r, fs::path(common) / "objects", 0, seen, *set);
     r.sources[set.get()] = std::move(seen);
   }
-  r.last_repo = repo;
   r.last_common = common;
   r.last_set = set.get();
   return *set;
+}
+
+void recheck_packs() {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  r.last_set = nullptr;
+}
+
+const PackSet& packs_of(git_repository* repo) {
+  const char* common = git_repository_commondir(repo);
+  return packs_of(std::string(common ? common : ""));
 }
 
 std::vector<size_t> pack_read_order(const PackSet& packs, const std::vector<git_oid>& oids) {

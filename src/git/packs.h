@@ -37,6 +37,9 @@ class PackIndex {
   const std::string& pack_path() const { return pack_path_; }
   // The object's offset in the pack; nullopt when the pack does not hold it.
   std::optional<uint64_t> offset(const git_oid& oid) const;
+  // Lets the pages a bulk lookup made resident go (they come back from the
+  // page cache when needed).
+  void release() const;
 
  private:
   PackIndex(const unsigned char* data, size_t size, std::string pack_path, size_t number);
@@ -55,9 +58,15 @@ struct PackSet {
   std::optional<PackedAt> find(const git_oid& oid) const;
 };
 
-// The packs of `repo`, listed once per process and object folder (again when
-// a pack folder has changed since). The reference stays valid.
+// The packs of the repository whose common dir is `common_dir` (or of
+// `repo`), listed once per process and object folder (again when a pack
+// folder has changed since: checked at the first call after recheck_packs).
+// The reference stays valid.
+const PackSet& packs_of(const std::string& common_dir);
 const PackSet& packs_of(git_repository* repo);
+// Makes the next packs_of look at the pack folders again (a repository was
+// opened: git may have packed or repacked since the last one).
+void recheck_packs();
 
 // The order to read `oids` in (a permutation of their indexes): by pack, then
 // by offset in it, front to back. Object ids found in no pack keep their
@@ -65,5 +74,8 @@ const PackSet& packs_of(git_repository* repo);
 // same contents. Pack order also puts files that share a blob next to each
 // other.
 std::vector<size_t> pack_read_order(const PackSet& packs, const std::vector<git_oid>& oids);
+
+// PackIndex::release for every pack of the set.
+void release_pages(const PackSet& packs);
 
 }  // namespace kg

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "git/error.h"
+#include "git/pack_backend.h"
 #include "util/scoped_env.h"
 
 namespace kg {
@@ -102,6 +103,8 @@ Repo Repo::open_from_env() {
   }
   return repo;
 }
+
+Repo::Repo(RepositoryPtr repo) : repo_(std::move(repo)) { add_pack_backend(repo_.get()); }
 
 Repo Repo::open(const std::string& path) {
   init_libgit2();

@@ -62,7 +62,7 @@ class Repo {
   OdbPtr odb() const;
 
  private:
-  explicit Repo(RepositoryPtr repo) : repo_(std::move(repo)) {}
+  explicit Repo(RepositoryPtr repo);
   ConfigPtr config_snapshot() const;
 
   RepositoryPtr repo_;
