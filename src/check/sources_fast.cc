@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "check/claims.h"
 #include "check/sources.h"
@@ -215,6 +216,21 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
   const std::vector<std::string> prefixes = backlog_prefixes(config, scan);
   SeenEverywhere out;
 
+  // The working tree's stat pass (most of a warm run: a stat per item file,
+  // on threads of its own) starts now, to overlap the reading of branches and
+  // the index below; its answer is used only if the working tree turns out
+  // to have HEAD's layout.
+  std::optional<IndexFile> index;
+  std::future<std::vector<std::string>> stat_pass;
+  if (!repo.is_bare()) {
+    index = IndexFile::open(repo);
+    if (index)
+      stat_pass = std::async(std::launch::async, [&index, workdir = repo.workdir(), dirs = item_dirs(config),
+                                                  listings = listings_path(repo)] {
+        return worktree_changes(workdir, *index, dirs, is_excluded_dir, listings);
+      });
+  }
+
   for (const auto& [name, tree] : ref_trees(repo)) {
     if (git_oid_equal(&tree.id(), &head->id())) continue;
     // What a branch adds to HEAD is remembered until HEAD's tree moves.
@@ -229,14 +245,13 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
     else add_highest(scan_backlog(TreeView(repo, tree), scan), reader.highest());
   }
 
-  release_read_caches(repo.raw());  // the stat pass below is the peak at 100,000 items
+  release_read_caches(repo.raw());  // branches read: their caches go (memory at 100,000 items)
   PrefixCounts worktree_counts = reader.head_counts();
   KeyCounts worktree_keys = reader.head_keys();
   Config worktree_config = config;
   bool resolved = false;  // worktree_config's prefixes
   if (!repo.is_bare()) {
     std::optional<Difference> staged;
-    std::optional<IndexFile> index = IndexFile::open(repo);
     if (index && same_layout(config, *head, *index, scan))
       staged = reader.read(index_delta(repo, head, *index, prefixes), nullptr);
     if (staged) reader.add(*staged);
@@ -251,9 +266,7 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
       same = TreeView(repo, *head).read(config.path) == text;
     }
     if (same) {
-      std::vector<std::string> changed = worktree_changes(repo.workdir(), *index, item_dirs(config), is_excluded_dir,
-                                                          listings_path(repo));
-      files = reader.read_files(repo.workdir(), changed, *staged);
+      files = reader.read_files(repo.workdir(), stat_pass.get(), *staged);
     }
     if (files) {
       reader.add(*files);
