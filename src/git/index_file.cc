@@ -14,7 +14,7 @@ namespace kg {
 
 namespace {
 
-constexpr size_t kPopulateMax = size_t{4} << 20;
+constexpr size_t kSmallFile = size_t{4} << 20;
 constexpr size_t kReleaseStep = size_t{1} << 20;  // a multiple of the page size
 
 constexpr size_t kHashSize = 20;     // SHA-1 (libgit2 1.5 knows no other)
@@ -96,23 +96,24 @@ std::optional<IndexFile> IndexFile::read(const std::string& path) {
   index.mtime_ = Time{static_cast<int64_t>(st.st_mtim.tv_sec), static_cast<int64_t>(st.st_mtim.tv_nsec)};
   const size_t size = static_cast<size_t>(st.st_size);
   if (size < kHeaderSize + kHashSize) return std::nullopt;
-  // Small files are mapped whole at once; a large one page by page, its
-  // pages let go behind the parse (issue 5: at 100,000 items the file is
-  // 27 MB, of which the paths kept are 8).
-  const bool populate = size <= kPopulateMax;
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0), file.fd, 0);
+  // A small file is mapped whole at once and kept; a large one is read page
+  // by page, its paths copied out, its pages let go behind the parse and
+  // the file unmapped after it (issue 5: at 100,000 items the file is 27 MB,
+  // its paths 8). Copying a small file's paths would cost a page fault per
+  // page of the copy (1 ms at 10,000 entries).
+  const bool small = size <= kSmallFile;
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | (small ? MAP_POPULATE : 0), file.fd, 0);
   if (map == MAP_FAILED) return std::nullopt;
   index.data_ = std::unique_ptr<unsigned char, IndexFileUnmap>(static_cast<unsigned char*>(map), IndexFileUnmap{size});
-  if (!populate) ::madvise(map, size, MADV_SEQUENTIAL);
-  const bool ok = index.parse(size);
-  index.data_.reset();  // everything kept has been copied out
-  if (!ok) return std::nullopt;
+  if (!small) ::madvise(map, size, MADV_SEQUENTIAL);
+  if (!index.parse(size, /*copy_paths=*/!small)) return std::nullopt;
+  if (!small) index.data_.reset();  // everything kept has been copied out
   return index;
 }
 
 void IndexFileUnmap::operator()(unsigned char* p) const noexcept { ::munmap(p, size); }
 
-bool IndexFile::parse(size_t size) {
+bool IndexFile::parse(size_t size, bool copy_paths) {
   const unsigned char* d = data_.get();
   if (std::memcmp(d, "DIRC", 4) != 0) return false;
   const uint32_t version = be32(d + 4);
@@ -125,12 +126,13 @@ bool IndexFile::parse(size_t size) {
   entries_.resize(count);
 
   // v4 paths are built in arena_ and pointed to at the end (it may grow);
-  // v2/v3 paths are copied into arena_, reserved for the most they can take.
+  // v2/v3 paths point into the mapping, or with `copy_paths` into arena_,
+  // reserved for the most they can take.
   std::vector<size_t> v4_offsets;
   if (version == 4) {
     v4_offsets.resize(count);
     arena_.reserve(size * 2);
-  } else {
+  } else if (copy_paths) {
     arena_.reserve(end - pos - size_t{count} * kEntryFixed);
   }
   size_t released = 0;  // the mapped bytes before this are let go
@@ -191,11 +193,14 @@ bool IndexFile::parse(size_t size) {
       const size_t len = static_cast<size_t>(static_cast<const unsigned char*>(nul) - p);
       const size_t entry_len = (fixed + len + 8) & ~size_t{7};  // 1..8 NULs of padding
       if (entry_len > end - pos) return false;
-      const size_t off = arena_.size();
-      arena_.insert(arena_.end(), p, p + len);  // within the reservation: no move
-      path = std::string_view(arena_.data() + off, len);
+      path = std::string_view(reinterpret_cast<const char*>(p), len);
       pos += entry_len;
-      if (pos - released >= kReleaseStep) {
+      if (copy_paths) {
+        const size_t off = arena_.size();
+        arena_.insert(arena_.end(), p, p + len);  // within the reservation: no move
+        path = std::string_view(arena_.data() + off, len);
+      }
+      if (copy_paths && pos - released >= kReleaseStep) {
         const size_t upto = pos & ~(kReleaseStep - 1);
         ::madvise(const_cast<unsigned char*>(d) + released, upto - released, MADV_DONTNEED);
         released = upto;

@@ -1,9 +1,9 @@
 // A read-only, fast parser of git's index file (versions 2, 3 and 4) with
 // its cache-tree (TREE extension), for the hot path of the hooks: the file
 // mapped and read once (git replaces it by rename, never rewrites it in
-// place), its paths copied into one buffer, the mapping let go behind the
-// parse and unmapped after it; no checksum verification (git does not verify
-// on read either), no heap allocation per entry. What it does not handle
+// place; a large file's paths are copied into one buffer and the mapping is
+// let go behind the parse and unmapped after it); no checksum verification
+// (git does not verify on read either), no heap allocation per entry. What it does not handle
 // (split or sparse index, unknown mandatory extensions, unknown versions,
 // truncated or garbled data) makes read() return nullopt: fall back to
 // libgit2 (Repo::index()) then.
@@ -96,15 +96,15 @@ class IndexFile {
   };
 
   IndexFile() = default;
-  bool parse(size_t size);
+  bool parse(size_t size, bool copy_paths);
   bool parse_tree_extension(const unsigned char* data, size_t size);
   size_t lower_bound(std::string_view path) const;
 
   std::string path_;
   int version_ = 0;
   std::optional<Time> mtime_;
-  std::unique_ptr<unsigned char, IndexFileUnmap> data_;  // the file, mapped while parsing
-  std::vector<char> arena_;                // the paths (v4: expanded)
+  std::unique_ptr<unsigned char, IndexFileUnmap> data_;  // the file, mapped (a large one only while parsing)
+  std::vector<char> arena_;                // v4: the expanded paths; a large v2/v3 file: its paths
   std::vector<char> tree_paths_;           // the cache-tree folder paths
   std::vector<IndexEntry> entries_;
   std::vector<TreeNode> tree_nodes_;  // sorted by path
