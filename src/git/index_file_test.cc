@@ -133,6 +133,34 @@ TEST(GitIndexFile, Version2AfterACommitHasAFullCacheTree) {
   EXPECT_FALSE(index->cached_tree("a/b"));
 }
 
+// An index file of more than 4 MB is read page by page, its paths copied
+// out and the file unmapped: the entries must still equal libgit2's, and
+// outlive the mapping.
+TEST(GitIndexFile, ALargeIndexFileIsReadPageByPage) {
+  CleanGitEnv clean;
+  TempDir tmp;
+  const fs::path root = tmp / "repo";
+  init_repo(root);
+  const std::string empty = trimmed(git(root, "hash-object -w --stdin </dev/null"));
+  {
+    std::ofstream list((tmp / "list").native());
+    for (int i = 0; i < 45000; ++i)
+      list << "100644 " << empty << "\t_kano/backlog/products/demo/items/task/" << (i / 1000) << "/DEMO-TSK-" << i
+           << "_a-title-long-enough-to-make-the-index-file-large.md\n";
+  }
+  git(root, "update-index --index-info <" + quote((tmp / "list").native()));
+  ASSERT_GT(fs::file_size(root / ".git/index"), size_t{4} << 20);
+  std::optional<IndexFile> index = IndexFile::read((root / ".git/index").native());
+  ASSERT_TRUE(index);
+  std::optional<IndexFile> moved = std::move(index);
+  EXPECT_EQ(moved->size(), 45000u);
+  expect_same_as_libgit2(*moved);
+  EXPECT_NE(moved->find("_kano/backlog/products/demo/items/task/44/DEMO-TSK-44999_a-title-long-enough-to-make-the-"
+                        "index-file-large.md"),
+            nullptr);
+  EXPECT_EQ(moved->below("_kano/backlog/products/demo/items/task/7").size(), 1000u);
+}
+
 TEST(GitIndexFile, AddInvalidatesOnlyTheAncestorsInTheCacheTree) {
   CleanGitEnv clean;
   TempDir tmp;
