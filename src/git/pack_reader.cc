@@ -23,8 +23,8 @@ namespace {
 // them, behind, a small one, so that the large window stays.
 constexpr size_t kAhead = size_t{64} << 10;
 constexpr size_t kBack = size_t{4} << 10;
-constexpr size_t kMaxHeader = 32;             // type and size, then a base offset or id
-constexpr size_t kMaxChain = 10000;           // git's default depth is 50, --depth at most 4095
+constexpr size_t kMaxHeader = 32;    // type and size, then a base offset or id
+constexpr size_t kMaxChain = 10000;  // git's default depth is 50, --depth at most 4095
 
 enum PackType { kCommit = 1, kTree = 2, kBlob = 3, kTag = 4, kOfsDelta = 6, kRefDelta = 7 };
 
@@ -224,7 +224,7 @@ struct PackReader::Impl {
       bool into_spare = produced == out.size();
       const size_t room = std::min<size_t>(out.size() - produced, UINT32_MAX);
       zs.next_out = into_spare ? &spare : reinterpret_cast<unsigned char*>(out.data()) + produced;
-      zs.avail_out = into_spare ? 1 : static_cast<uInt>(room);
+      const uInt room_before = zs.avail_out = into_spare ? 1 : static_cast<uInt>(room);
       const int rc = inflate(&zs, Z_NO_FLUSH);
       if (into_spare && zs.avail_out == 0) return false;  // longer than its header says
       if (!into_spare) produced += room - zs.avail_out;
@@ -232,7 +232,7 @@ struct PackReader::Impl {
       if (rc == Z_STREAM_END) return produced == out.size() && whole;
       if (!whole && produced == out.size()) return true;
       if (rc != Z_OK && rc != Z_BUF_ERROR) return false;
-      if (rc == Z_BUF_ERROR && got == zs.avail_in && !into_spare) return false;  // no progress
+      if (zs.avail_in == got && zs.avail_out == room_before) return false;  // no progress: garbled
     }
   }
 
@@ -291,7 +291,11 @@ std::optional<RawObject> PackReader::read(const PackSet& packs, const git_oid& o
   auto at = packs.find(oid);
   if (!at) return std::nullopt;
   impl_->set = &packs;
-  return impl_->read({at->pack, at->offset}, max_bytes);
+  try {
+    return impl_->read({at->pack, at->offset}, max_bytes);
+  } catch (const std::exception&) {  // a garbled size too large to allocate, and the like
+    return std::nullopt;
+  }
 }
 
 void PackReader::clear() { impl_->clear(); }
