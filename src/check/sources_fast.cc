@@ -3,6 +3,8 @@
 // adds only the files where it differs from HEAD (or from the index). The
 // highest over HEAD plus a source's differing files is the highest over
 // HEAD plus that source, so nothing read is lost and nothing else is read.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -201,6 +203,53 @@ std::vector<std::string> item_dirs(const Config& config) {
   return out;
 }
 
+// An index file read before the claim index is current (see below).
+constexpr off_t kSmallIndexFile = off_t{4} << 20;
+
+// The working tree's stat pass (most of a warm run: a stat per item file) on
+// threads of its own, beside the reading of HEAD, branches and the index;
+// its answer is used only if the working tree turns out to have HEAD's
+// layout. It reads the index file first, which the caller gets too.
+class StatPass {
+ public:
+  StatPass() = default;
+  StatPass(const StatPass&) = delete;
+  StatPass& operator=(const StatPass&) = delete;
+  ~StatPass() {
+    if (changes_.valid()) changes_.wait();  // before index_ goes
+  }
+
+  void start(const Repo& repo, const Config& config) {
+    index_ready_ = index_promise_.get_future().share();
+    changes_ = std::async(std::launch::async, [this, path = IndexFile::path_for(repo), workdir = repo.workdir(),
+                                               dirs = item_dirs(config), listings = listings_path(repo)] {
+      try {
+        index_ = IndexFile::read(path);
+      } catch (...) {
+        index_promise_.set_exception(std::current_exception());
+        throw;
+      }
+      index_promise_.set_value();
+      if (!index_) return std::vector<std::string>();
+      return worktree_changes(workdir, *index_, dirs, is_excluded_dir, listings);
+    });
+  }
+  // The index file (nullopt when unreadable, or the stat pass never
+  // started: a bare repository); waits for it.
+  const std::optional<IndexFile>& index() {
+    if (index_ready_.valid()) index_ready_.get();
+    return index_;
+  }
+  // The files that may differ from the index (worktree_changes); waits.
+  std::vector<std::string> changes() { return changes_.get(); }
+
+ private:
+  std::optional<IndexFile> index_;
+  std::promise<void> index_promise_;
+  std::shared_future<void> index_ready_;
+  std::future<std::vector<std::string>> changes_;
+};
+
 }  // namespace
 
 std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanOptions& scan) {
@@ -209,27 +258,21 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
   if (!head) return std::nullopt;
   Config config = load_products(TreeView(repo, *head), scan).config;
   if (config.products.empty()) return std::nullopt;
+  // A small index file is read, and the stat pass started, before the claim
+  // index is brought to HEAD; a large one after, so that its memory does not
+  // add to a first build's.
+  StatPass stat_pass;
+  struct stat index_st {};
+  const bool small_index = !repo.is_bare() && ::stat(IndexFile::path_for(repo).c_str(), &index_st) == 0 &&
+                           index_st.st_size <= kSmallIndexFile;
+  if (small_index) stat_pass.start(repo, config);
   BlobFacts facts(repo, scan.cache);
   std::optional<Snapshot> snap = snapshot_at(repo, scan, facts, *head, config);
   if (!snap) return std::nullopt;
+  if (!repo.is_bare() && !small_index) stat_pass.start(repo, config);
   Reader reader(*snap, facts);
   const std::vector<std::string> prefixes = backlog_prefixes(config, scan);
   SeenEverywhere out;
-
-  // The working tree's stat pass (most of a warm run: a stat per item file,
-  // on threads of its own) starts now, to overlap the reading of branches and
-  // the index below; its answer is used only if the working tree turns out
-  // to have HEAD's layout.
-  std::optional<IndexFile> index;
-  std::future<std::vector<std::string>> stat_pass;
-  if (!repo.is_bare()) {
-    index = IndexFile::open(repo);
-    if (index)
-      stat_pass = std::async(std::launch::async, [&index, workdir = repo.workdir(), dirs = item_dirs(config),
-                                                  listings = listings_path(repo)] {
-        return worktree_changes(workdir, *index, dirs, is_excluded_dir, listings);
-      });
-  }
 
   for (const auto& [name, tree] : ref_trees(repo)) {
     if (git_oid_equal(&tree.id(), &head->id())) continue;
@@ -252,6 +295,7 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
   bool resolved = false;  // worktree_config's prefixes
   if (!repo.is_bare()) {
     std::optional<Difference> staged;
+    const std::optional<IndexFile>& index = stat_pass.index();
     if (index && same_layout(config, *head, *index, scan))
       staged = reader.read(index_delta(repo, head, *index, prefixes), nullptr);
     if (staged) reader.add(*staged);
@@ -266,7 +310,7 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
       same = TreeView(repo, *head).read(config.path) == text;
     }
     if (same) {
-      files = reader.read_files(repo.workdir(), stat_pass.get(), *staged);
+      files = reader.read_files(repo.workdir(), stat_pass.changes(), *staged);
     }
     if (files) {
       reader.add(*files);

@@ -355,8 +355,12 @@ std::optional<IndexFile> IndexFile::open(const Repo& repo) {
   // as libgit2 got it), else the worktree's own index: it lives in the git
   // dir (.git/worktrees/<name>/ for a linked worktree), as libgit2's
   // GIT_REPOSITORY_ITEM_INDEX.
-  if (const std::optional<std::string>& file = repo.index_file()) return read(*file);
-  return read(repo.git_dir() + "/index");
+  return read(path_for(repo));
+}
+
+std::string IndexFile::path_for(const Repo& repo) {
+  if (const std::optional<std::string>& file = repo.index_file()) return *file;
+  return repo.git_dir() + "/index";
 }
 
 }  // namespace kg

@@ -59,6 +59,8 @@ class IndexFile {
   // Repo::index_file() (GIT_INDEX_FILE when opened with open_from_env), else
   // the worktree's own index. Never asks libgit2 to load the index.
   static std::optional<IndexFile> open(const Repo& repo);
+  // The path open() reads.
+  static std::string path_for(const Repo& repo);
 
   IndexFile(IndexFile&&) noexcept = default;
   IndexFile& operator=(IndexFile&&) noexcept = default;
