@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -235,8 +236,15 @@ class StatPass {
       return worktree_changes(workdir, *index_, dirs, is_excluded_dir, listings);
     };
     index_ready_ = index_promise_.get_future().share();
-    if (background) background_ = std::async(std::launch::async, std::move(run));
-    else changes_ = run();
+    if (background) {
+      background_ = std::async(std::launch::async, std::move(run));
+      return;
+    }
+    try {
+      changes_ = run();
+    } catch (...) {  // reported by changes(), if asked: as in the background
+      failed_ = std::current_exception();
+    }
   }
   // The index file (nullopt when unreadable, or the stat pass never
   // started: a bare repository); waits for it.
@@ -245,13 +253,18 @@ class StatPass {
     return index_;
   }
   // The files that may differ from the index (worktree_changes); waits.
-  std::vector<std::string> changes() { return background_.valid() ? background_.get() : std::move(changes_); }
+  std::vector<std::string> changes() {
+    if (background_.valid()) return background_.get();
+    if (failed_) std::rethrow_exception(failed_);
+    return std::move(changes_);
+  }
 
  private:
   std::optional<IndexFile> index_;
   std::promise<void> index_promise_;
   std::shared_future<void> index_ready_;
   std::vector<std::string> changes_;
+  std::exception_ptr failed_;
   std::future<std::vector<std::string>> background_;
 };
 
