@@ -85,9 +85,9 @@ void add_object_dir(Registry& r, const fs::path& dir, int depth, std::vector<std
   for (const std::string& path : idx_files) {
     auto known = r.by_path.find(path);
     if (known == r.by_path.end()) {
-      const PackIndex* idx = PackIndex::open(path);
-      if (idx == nullptr) continue;
-      known = r.by_path.emplace(path, std::unique_ptr<PackIndex>(const_cast<PackIndex*>(idx))).first;
+      std::unique_ptr<PackIndex> idx = PackIndex::open(path);
+      if (!idx) continue;
+      known = r.by_path.emplace(path, std::move(idx)).first;
     }
     listing.packs.push_back(known->second.get());
   }
@@ -103,7 +103,7 @@ void add_object_dir(Registry& r, const fs::path& dir, int depth, std::vector<std
 
 }  // namespace
 
-const PackIndex* PackIndex::open(const std::string& idx_path) {
+std::unique_ptr<PackIndex> PackIndex::open(const std::string& idx_path) {
   static size_t next = 0;
   int fd = ::open(idx_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return nullptr;
@@ -120,7 +120,7 @@ const PackIndex* PackIndex::open(const std::string& idx_path) {
     return nullptr;
   }
   ++next;
-  return idx.release();
+  return idx;
 }
 
 PackIndex::PackIndex(const unsigned char* data, size_t size, std::string pack_path, size_t number)

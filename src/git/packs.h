@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +28,7 @@ struct PackedAt {
 // per process and never closed, so pointers to it stay valid.
 class PackIndex {
  public:
-  static const PackIndex* open(const std::string& idx_path);  // null when unusable
+  static std::unique_ptr<PackIndex> open(const std::string& idx_path);  // null when unusable
   PackIndex(const PackIndex&) = delete;
   PackIndex& operator=(const PackIndex&) = delete;
 

@@ -109,10 +109,7 @@ std::string TreeView::read(const FileEntry& entry) const {
 }
 
 std::string TreeView::read_prefix(const FileEntry& entry, size_t max_bytes) const {
-  // Tree blobs are mostly packed, which libgit2 cannot stream: read whole.
-  std::string all = read_blob(repo_->raw(), entry.oid);
-  if (all.size() > max_bytes) all.resize(max_bytes);
-  return all;
+  return read_blob_prefix(repo_->raw(), odb_.get(), entry.oid, max_bytes);
 }
 
 std::vector<size_t> TreeView::read_order(const std::vector<git_oid>& oids) const {
