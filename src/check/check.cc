@@ -30,14 +30,6 @@ std::optional<SequenceKey> sequence_of(const Item& item, const Backlog& b) {
   return SequenceKey{p->prefix, "ADR"};
 }
 
-bool any_uidless(const std::vector<DuplicateGroup>& groups) {
-  for (const auto& g : groups)
-    if (g.introduced && g.kind == DuplicateGroup::Kind::Id)
-      for (const Item* i : g.claimants)
-        if (i->uid.empty()) return true;
-  return false;
-}
-
 // Findings a file or config carried in the baseline already: not news.
 std::set<std::string> known_findings(const Backlog* baseline) {
   std::set<std::string> out;
@@ -61,15 +53,7 @@ CheckReport run_check(Backlog& now, const Backlog* baseline, const CheckOptions&
   report.has_backlog = now.has_backlog() || (baseline && baseline->has_backlog());
   const std::vector<Item>* base_items = baseline ? &baseline->items : nullptr;
 
-  std::vector<DuplicateGroup> groups = find_duplicates(now.items, base_items);
-  if (baseline && options.renames && any_uidless(groups)) {
-    auto renames = options.renames();
-    for (Item& item : now.items) {
-      auto it = renames.find(item.path);
-      if (it != renames.end()) item.origin_path = it->second;
-    }
-    groups = find_duplicates(now.items, base_items);
-  }
+  std::vector<DuplicateGroup> groups = find_duplicates(now.items, base_items, options.renames);
 
   Highest highest = options.extra_highest;
   add_highest(now, highest);

@@ -9,6 +9,7 @@
 
 #include "check/backlog.h"
 #include "check/sources.h"
+#include "model/duplicates.h"
 
 namespace kg {
 
@@ -43,9 +44,9 @@ struct CheckReport {
 struct CheckOptions {
   bool strict = false;  // pre-existing duplicates are errors too
   // Renames between the baseline and the new snapshot (new path -> old
-  // path), computed on demand: only needed when a file without a uid is
-  // part of a duplicate.
-  std::function<std::map<std::string, std::string>()> renames;
+  // path), computed on demand: only needed when a claimant of a duplicate
+  // ID is new by uid and by path (model/duplicates.h).
+  std::function<Renames()> renames;
   // Numbers in use beyond the two snapshots (the stored sequences), so that
   // suggested IDs are really free.
   Highest extra_highest;

@@ -30,6 +30,12 @@ std::map<std::string, std::string> renamed(const std::vector<Change>& changes) {
   return out;
 }
 
+Renames worktree_renames(const Repo& repo, const std::optional<Tree>& head, DiffOptions paths) {
+  if (paths.paths.empty()) return {};
+  paths.include_untracked = true;
+  return renamed(diff_tree_to_workdir(repo, head, paths));
+}
+
 }  // namespace
 
 Comparison compare_staged(const Repo& repo, const ScanOptions& scan) {
@@ -102,10 +108,15 @@ Comparison compare_worktree(const Repo& repo, const ScanOptions& scan) {
   std::optional<Tree> head = repo.head_tree();
   c.baseline = scan_tree(repo, scan, head);  // first: fills the cache the next scan reads
   c.now = scan_worktree(repo, scan);
-  DiffOptions paths = backlog_paths(c);
-  paths.include_untracked = true;
-  c.renames = [&repo, head, paths]() { return renamed(diff_tree_to_workdir(repo, head, paths)); };
+  c.renames = [&repo, head, paths = backlog_paths(c)]() { return worktree_renames(repo, head, paths); };
   return c;
+}
+
+Renames worktree_renames(const Repo& repo, const std::optional<Tree>& head, const Config& now, const Config& was) {
+  DiffOptions paths;
+  for (const Config* config : {&now, &was})
+    for (const Product& p : config->products) paths.paths.push_back(p.root);
+  return worktree_renames(repo, head, paths);
 }
 
 Comparison compare_commits(const Repo& repo, const ScanOptions& scan, const std::optional<Commit>& base,

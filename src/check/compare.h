@@ -11,6 +11,7 @@
 #include "check/sources.h"
 #include "git/object.h"
 #include "git/repo.h"
+#include "model/duplicates.h"
 
 namespace kg {
 
@@ -18,7 +19,7 @@ struct Comparison {
   Backlog now;
   std::optional<Backlog> baseline;  // none: everything counts as introduced
   // New path -> old path for renamed files, computed on demand.
-  std::function<std::map<std::string, std::string>()> renames;
+  std::function<Renames()> renames;
   // Set by the comparisons through the claim index, whose snapshots hold
   // only the items that matter: every claimant of the IDs they report, and
   // here the highest numbers in use in either snapshot, for suggestions.
@@ -26,6 +27,10 @@ struct Comparison {
   // ...and how many items `now`'s whole snapshot has.
   std::optional<size_t> now_size;
 };
+
+// Renames between `head` (none: the empty tree) and the working tree,
+// untracked files included, below the product roots of `now` and `was`.
+Renames worktree_renames(const Repo& repo, const std::optional<Tree>& head, const Config& now, const Config& was);
 
 // The index git would use (GIT_INDEX_FILE) against HEAD, or the empty tree
 // when HEAD is unborn. Also what pre-merge-commit sees: the merge result in

@@ -15,6 +15,7 @@
 
 #include "check/backlog.h"
 #include "git/repo.h"
+#include "model/duplicates.h"
 #include "model/id.h"
 
 namespace kg {
@@ -79,8 +80,10 @@ struct RenumberPlan {
 RenumberPlan select_target(const Backlog& worktree, const std::string& workdir, const std::string& cwd,
                            const std::string& target);
 // Every duplicate-ID group (with `baseline`, only those introduced
-// relative to it).
-RenumberPlan select_all(const Backlog& worktree, const std::vector<Item>* baseline);
+// relative to it, by the rule of every check: model/duplicates.h, with
+// `renames` from the baseline to the working tree).
+RenumberPlan select_all(const Backlog& worktree, const std::vector<Item>* baseline,
+                        const std::function<Renames()>& renames = {});
 // Files whose filename ID differs from their frontmatter ID, when that ID is
 // not itself a duplicate: renamed only.
 RenumberPlan select_filenames(const Backlog& worktree);

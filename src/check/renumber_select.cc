@@ -119,6 +119,9 @@ RenumberPlan select_path(const Backlog& wt, const std::string& workdir, const st
     throw RenumberRefused(shown + " is not an item or decision of the backlog (a .md file below a product's items/ "
                           "or decisions/ folder, not a README, an index page or inside _trash/, views/, ...)");
   require_rewritable(*item);
+  if (item->document)
+    throw RenumberRefused(shown + " is a document, not an item (it has no frontmatter): it claims no ID, so there is "
+                                  "nothing to renumber");
   if (!item->claimed_id()) throw RenumberRefused(shown + " has no ID to renumber (no id in its frontmatter or name)");
 
   RenumberPlan plan;
@@ -181,10 +184,11 @@ RenumberPlan select_target(const Backlog& wt, const std::string& workdir, const 
   return select_id(wt, target);
 }
 
-RenumberPlan select_all(const Backlog& wt, const std::vector<Item>* baseline) {
+RenumberPlan select_all(const Backlog& wt, const std::vector<Item>* baseline,
+                        const std::function<Renames()>& renames) {
   RenumberPlan plan;
   plan.mode = baseline ? "introduced" : "all";
-  for (const DuplicateGroup& g : find_duplicates(wt.items, baseline)) {
+  for (const DuplicateGroup& g : find_duplicates(wt.items, baseline, renames)) {
     if (g.kind == DuplicateGroup::Kind::Uid) {
       plan.notes.push_back("uid " + g.key + " is carried by " + std::to_string(g.claimants.size()) +
                            " files (a copied file, first " + g.claimants.front()->path +

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "check/compare.h"
 #include "check/renumber.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -98,10 +99,10 @@ void print_human(const Session& s, const RenumberPlan& plan, bool dry_run, bool 
   }
 }
 
-std::vector<Item> head_items(const Session& s) {
+Backlog head_backlog(const Session& s) {
   auto tree = s.repo().head_tree();
   if (!tree) return {};
-  return scan_backlog(TreeView(s.repo(), *tree), s.scan_options()).items;
+  return scan_backlog(TreeView(s.repo(), *tree), s.scan_options());
 }
 
 int run_renumber(const Globals& g, const RenumberOptions& o) {
@@ -126,9 +127,14 @@ int run_renumber(const Globals& g, const RenumberOptions& o) {
   std::vector<std::string> warnings;
   try {
     if (o.all) {
-      std::vector<Item> baseline;
-      if (o.introduced) baseline = head_items(s);
-      plan = select_all(wt, o.introduced ? &baseline : nullptr);
+      if (o.introduced) {
+        const Backlog head = head_backlog(s);
+        plan = select_all(wt, &head.items, [&s, &wt, &head] {
+          return worktree_renames(s.repo(), s.repo().head_tree(), wt.config, head.config);
+        });
+      } else {
+        plan = select_all(wt, nullptr);
+      }
     } else if (o.filenames) {
       plan = select_filenames(wt);
     } else {

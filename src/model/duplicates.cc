@@ -41,20 +41,64 @@ void sort_by_path(std::vector<const Item*>& v) {
 
 }  // namespace
 
-std::vector<DuplicateGroup> find_duplicates(const std::vector<Item>& items,
-                                            const std::vector<Item>* baseline) {
+bool claimants_are_old(const std::vector<const Item*>& claimants,
+                       const std::vector<const Item*>& baseline_claimants, const Renames* renames) {
+  // The claimants by identity: copies of one item count once.
+  std::map<std::string, std::vector<const Item*>> by_identity;
+  for (const Item* c : claimants) by_identity[c->identity()].push_back(c);
+  if (by_identity.size() > baseline_claimants.size()) return false;
+  // Which baseline claimants each identity may be: same uid or same file.
+  std::vector<std::vector<size_t>> may_be;
+  for (const auto& [identity, copies] : by_identity) {
+    std::vector<size_t>& options = may_be.emplace_back();
+    for (size_t j = 0; j < baseline_claimants.size(); ++j) {
+      const Item& old = *baseline_claimants[j];
+      const std::string old_uid = to_lower(old.uid);
+      for (const Item* c : copies) {
+        const std::string* was_at = &c->path;
+        if (renames)
+          if (auto it = renames->find(c->path); it != renames->end()) was_at = &it->second;
+        if ((!old_uid.empty() && to_lower(c->uid) == old_uid) || old.path == *was_at) {
+          options.push_back(j);
+          break;
+        }
+      }
+    }
+  }
+  // A matching that gives every identity its own baseline claimant
+  // (augmenting paths; groups are a handful of files).
+  std::vector<int> owner(baseline_claimants.size(), -1);
+  std::function<bool(size_t, std::vector<bool>&)> assign = [&](size_t i, std::vector<bool>& tried) {
+    for (size_t j : may_be[i]) {
+      if (tried[j]) continue;
+      tried[j] = true;
+      if (owner[j] < 0 || assign(static_cast<size_t>(owner[j]), tried)) {
+        owner[j] = static_cast<int>(i);
+        return true;
+      }
+    }
+    return false;
+  };
+  for (size_t i = 0; i < may_be.size(); ++i) {
+    std::vector<bool> tried(baseline_claimants.size(), false);
+    if (!assign(i, tried)) return false;
+  }
+  return true;
+}
+
+std::vector<DuplicateGroup> find_duplicates(const std::vector<Item>& items, const std::vector<Item>* baseline,
+                                            const Renames* renames) {
   std::vector<DuplicateGroup> out;
   Groups now_ids = by_claim(items);
   Groups old_ids = baseline ? by_claim(*baseline) : Groups{};
+  static const std::vector<const Item*> none;
   for (auto& [key, claimants] : now_ids) {
-    std::set<std::string> now = identities(claimants);
-    if (now.size() < 2) continue;
+    if (identities(claimants).size() < 2) continue;
     DuplicateGroup g{DuplicateGroup::Kind::Id, key, claimants, true};
     if (baseline) {
       auto old_it = old_ids.find(key);
-      std::set<std::string> old =
-          old_it == old_ids.end() ? std::set<std::string>{} : identities(old_it->second);
-      g.introduced = !std::includes(old.begin(), old.end(), now.begin(), now.end());
+      const std::vector<const Item*>& old = old_it == old_ids.end() ? none : old_it->second;
+      g.introduced = !claimants_are_old(claimants, old, renames);
     }
     sort_by_path(g.claimants);
     out.push_back(std::move(g));
@@ -73,6 +117,18 @@ std::vector<DuplicateGroup> find_duplicates(const std::vector<Item>& items,
     out.push_back(std::move(g));
   }
   return out;
+}
+
+std::vector<DuplicateGroup> find_duplicates(const std::vector<Item>& items, const std::vector<Item>* baseline,
+                                            const std::function<Renames()>& renames) {
+  std::vector<DuplicateGroup> groups = find_duplicates(items, baseline, static_cast<const Renames*>(nullptr));
+  if (!baseline || !renames) return groups;
+  bool introduced_id = std::any_of(groups.begin(), groups.end(), [](const DuplicateGroup& g) {
+    return g.introduced && g.kind == DuplicateGroup::Kind::Id;
+  });
+  if (!introduced_id) return groups;
+  const Renames r = renames();
+  return r.empty() ? groups : find_duplicates(items, baseline, &r);
 }
 
 const Item* keeper_of(const DuplicateGroup& group) {

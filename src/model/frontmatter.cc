@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "model/frontmatter_fast.h"
+#include "model/pyyaml_key.h"
 
 namespace kg {
 
@@ -47,8 +48,9 @@ std::optional<std::string> scalar(const YAML::Node& node) {
   return node.Scalar();
 }
 
-// Finds a top-level `id:` line inside [begin, end) and records where its
-// value sits, so that a rewrite can change exactly those bytes.
+// Finds the last top-level `id:` line inside [begin, end) (the one PyYAML
+// reads when the key is repeated) and records where its value sits, so that
+// a rewrite can change exactly those bytes.
 void locate_id_value(std::string_view s, size_t begin, size_t end, int first_line,
                      Frontmatter& fm) {
   size_t pos = begin;
@@ -72,8 +74,7 @@ void locate_id_value(std::string_view s, size_t begin, size_t end, int first_lin
       }
       fm.id_value_begin = pos + v;
       fm.id_value_end = pos + e;
-      fm.id_line = line_no;
-      return;
+      fm.id_line = line_no;  // not returning: a repeated key's last value counts
     }
     pos = next;
     ++line_no;
@@ -86,16 +87,16 @@ enum class YamlPath { Auto, YamlCpp, FastOnly };
 
 Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
   Frontmatter fm;
-  if (std::memchr(content.data(), '\0', std::min<size_t>(content.size(), 8000)) != nullptr) {
-    fm.status = Frontmatter::Status::Binary;
-    fm.error = "binary file (contains NUL bytes)";
-    return fm;
-  }
   size_t pos = content.substr(0, 3) == kBom ? 3 : 0;
   size_t next;
   if (pos >= content.size() || !is_fence(line_at(content, pos, &next))) {
-    fm.status = Frontmatter::Status::Missing;
+    fm.status = Frontmatter::Status::Missing;  // a document, whatever its bytes
     fm.error = "the file does not start with a '---' line";
+    return fm;
+  }
+  if (std::memchr(content.data(), '\0', std::min<size_t>(content.size(), 8000)) != nullptr) {
+    fm.status = Frontmatter::Status::Binary;
+    fm.error = "binary file (contains NUL bytes)";
     return fm;
   }
   const size_t yaml_begin = next;
@@ -153,10 +154,17 @@ Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
   }
   fm.status = Frontmatter::Status::Ok;
   try {
-    YAML::Node id = root["id"];
-    fm.has_id_key = id.IsDefined();
-    fm.id = scalar(id);
-    fm.uid = scalar(root["uid"]);
+    // The keys that claim are read as the Python tool reads them.
+    KeyReading id = pyyaml_key(root, "id"), uid = pyyaml_key(root, "uid");
+    fm.has_id_key = id.defined();
+    if (id.value) fm.id = scalar(*id.value);
+    if (uid.value) fm.uid = scalar(*uid.value);
+    for (const auto& [key, reading] : {std::pair{"id", &id}, std::pair{"uid", &uid}}) {
+      if (!reading->ambiguous()) continue;
+      if (!fm.ambiguity.empty()) fm.ambiguity += "; ";
+      fm.ambiguity += describe_ambiguity(key, *reading);
+      if (fm.ambiguity_line == 0) fm.ambiguity_line = 2 + reading->written.back().Mark().line;
+    }
     fm.title = scalar(root["title"]).value_or("");
     fm.type = scalar(root["type"]).value_or("");
     for (const char* field : {"parent", "links", "decisions", "related_items"})

@@ -14,18 +14,24 @@ namespace kg {
 struct Frontmatter {
   enum class Status {
     Ok,            // parsed; fields below are filled
-    Missing,       // the file does not start with `---`
+    Missing,       // the file does not start with `---`: a document, not an item
     Unterminated,  // no closing `---`
     Invalid,       // not valid YAML, or not a mapping
-    Binary,        // NUL bytes: not a text file
+    Binary,        // starts with `---` but has NUL bytes: not a text file
   };
   Status status = Status::Missing;
   std::string error;  // for Invalid/Unterminated: what went wrong
   int error_line = 0; // 1-based line in the file, for Invalid
 
+  // `id` and `uid` as the Python tool's PyYAML reads them (the last of a
+  // repeated key, merge keys applied; model/pyyaml_key.h).
   bool has_id_key = false;        // an `id:` key exists (maybe null)
   std::optional<std::string> id;  // scalar value; nullopt for null or non-scalar
   std::optional<std::string> uid;
+  // Why `id` or `uid` may be read differently by other readers (repeated, or
+  // through a merge key); "" when it may not. Line: 1-based, in the file.
+  std::string ambiguity;
+  int ambiguity_line = 0;
   std::string title;
   std::string type;
   // References to other items: parent, links (any nesting), decisions.
@@ -38,7 +44,8 @@ struct Frontmatter {
 
   // Where the `id` value sits in the file bytes, for a byte-exact rewrite:
   // [id_value_begin, id_value_end) covers the value as written (quotes
-  // included). npos when there is no single-line `id:` value.
+  // included). npos when there is no single-line `id:` value. For a repeated
+  // key: the last one, which is the one read.
   size_t id_value_begin = std::string_view::npos;
   size_t id_value_end = std::string_view::npos;
   int id_line = 0;

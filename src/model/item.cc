@@ -31,6 +31,12 @@ std::string claim_key_of(const ItemId& id, std::string_view product_root) {
   return id.display();
 }
 
+const std::optional<ItemId>& Item::claimed_id() const {
+  static const std::optional<ItemId> none;
+  if (document) return none;
+  return id ? id : filename_id;
+}
+
 std::string Item::claim_key() const {
   const auto& cid = claimed_id();
   return cid ? claim_key_of(*cid, product_root) : std::string();
@@ -38,13 +44,14 @@ std::string Item::claim_key() const {
 
 std::string Item::identity() const {
   if (!uid.empty()) return "uid:" + to_lower(uid);
-  return "path:" + (origin_path.empty() ? path : origin_path);
+  return "path:" + path;
 }
 
 FileFacts facts_of(std::string_view content) {
   Frontmatter fm = parse_frontmatter(content);
   FileFacts f;
   f.parsed = fm.status == Frontmatter::Status::Ok;
+  f.document = fm.status == Frontmatter::Status::Missing;
   if (!f.parsed) {
     f.error = fm.error;
     f.error_line = fm.error_line;
@@ -54,6 +61,8 @@ FileFacts facts_of(std::string_view content) {
   f.id = std::move(fm.id);
   f.id_line = fm.id_line;
   f.uid = std::move(fm.uid);
+  f.ambiguity = std::move(fm.ambiguity);
+  f.ambiguity_line = fm.ambiguity_line;
   return f;
 }
 
@@ -64,6 +73,17 @@ Item make_item(std::string path, std::string product_root, bool adr, const FileF
   item.adr = adr;
   item.filename_id = parse_filename_id(basename(item.path));
 
+  if (facts.document) {
+    item.document = true;
+    std::string why = "the file does not start with a '---' line: a document without frontmatter, which claims no ID";
+    if (item.filename_id)
+      why += ", though its name starts with " + item.filename_id->display() +
+             "; rename it so that its name does not start with an ID, or move it under an artifacts/ folder";
+    else
+      why += "; move it under an artifacts/ folder, or add a frontmatter if it is meant to be an item";
+    warn(item, "not-an-item", 0, std::move(why));
+    return item;
+  }
   if (!facts.parsed) {
     warn(item, "unparseable-frontmatter", facts.error_line, "cannot read the frontmatter: " + facts.error);
     return item;
@@ -79,6 +99,8 @@ Item make_item(std::string path, std::string product_root, bool adr, const FileF
     warn(item, "missing-id", facts.id_line,
          facts.has_id_key ? "id is null or not a plain value" : "the frontmatter has no id");
   }
+
+  if (!facts.ambiguity.empty()) warn(item, "ambiguous-key", facts.ambiguity_line, facts.ambiguity);
 
   if (!facts.uid || trim(*facts.uid).empty()) {
     warn(item, "missing-uid", 0, "the frontmatter has no uid");

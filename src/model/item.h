@@ -24,18 +24,20 @@ struct Item {
   std::string uid;           // as written; empty when missing
   bool uid_valid = false;    // a well-formed UUIDv7
   bool parsed = false;       // frontmatter parsed
-  // The path this file had in the baseline when it was renamed, so that a
-  // uid-less file keeps its identity across a move. Set by the checks.
-  std::string origin_path;
+  // A document, not an item: the file does not start with a `---` line
+  // (contract section 3). It claims no ID; its filename number still counts
+  // as in use.
+  bool document = false;
   std::vector<Finding> findings;
 
-  // The ID this file claims: its frontmatter id, else its filename's ID.
-  const std::optional<ItemId>& claimed_id() const { return id ? id : filename_id; }
+  // The ID this file claims: its frontmatter id, else its filename's ID;
+  // none for a document.
+  const std::optional<ItemId>& claimed_id() const;
   // Duplicate key of the claimed ID: the display ID for items; ADR numbers
   // are per product, so "<product_root>:ADR-0001". Empty when none.
   std::string claim_key() const;
   // Identity (contract section 5): the uid, or for a file without one, its
-  // path (its origin path across a rename).
+  // path.
   std::string identity() const;
 };
 
@@ -49,6 +51,9 @@ struct FileFacts {
   std::optional<std::string> id;  // the raw `id` value; nullopt when null/absent
   int id_line = 0;
   std::optional<std::string> uid;  // the raw `uid` value
+  bool document = false;           // no frontmatter at all: not an item
+  std::string ambiguity;           // Frontmatter::ambiguity: "" when none
+  int ambiguity_line = 0;
 
   friend bool operator==(const FileFacts&, const FileFacts&) = default;
 };
@@ -56,8 +61,9 @@ struct FileFacts {
 FileFacts facts_of(std::string_view content);
 
 // Builds the item a file at `path` with these facts is. Adds the warnings
-// missing-id, invalid-id, missing-uid, invalid-uid, unparseable-frontmatter
-// (with line) and id-filename-mismatch. Never throws.
+// not-an-item (a document), missing-id, invalid-id, missing-uid,
+// invalid-uid, unparseable-frontmatter (with line), ambiguous-key and
+// id-filename-mismatch. Never throws.
 Item make_item(std::string path, std::string product_root, bool adr, const FileFacts& facts);
 
 // make_item(facts_of(content)): reads one file (or blob).

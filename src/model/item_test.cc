@@ -92,10 +92,58 @@ TEST(ModelItem, InvalidYamlNamesLine) {
 }
 
 TEST(ModelItem, NoFrontmatterUnterminatedBinary) {
-  EXPECT_TRUE(has(read("# just a heading\n"), "unparseable-frontmatter"));
   EXPECT_TRUE(has(read("---\nid: KABSD-TSK-0001\n"), "unparseable-frontmatter"));
   EXPECT_TRUE(has(read(std::string("---\nid: x\0\n---\n", 15)), "unparseable-frontmatter"));
-  EXPECT_TRUE(has(read(""), "unparseable-frontmatter"));
+}
+
+// Documents are not items (issue 12): no frontmatter, no claim; the
+// filename number stays in use.
+TEST(ModelItem, AFileWithoutFrontmatterIsADocument) {
+  for (std::string content : {std::string("# Architecture guide\n"), std::string(),
+                              std::string("\xEF\xBB\xBF# guide\r\n"), std::string("x\0y", 3),
+                              std::string("title: not a fence\n---\n")}) {
+    Item doc = read(content, "p/items/task/0000/KABSD-TSK-0096_ARCHITECTURE_GUIDE.md");
+    EXPECT_TRUE(doc.document);
+    EXPECT_FALSE(doc.claimed_id());
+    EXPECT_EQ(doc.claim_key(), "");
+    ASSERT_TRUE(doc.filename_id);
+    EXPECT_EQ(doc.filename_id->number, 96);
+    ASSERT_EQ(doc.findings.size(), 1u);
+    EXPECT_EQ(doc.findings[0].kind, "not-an-item");
+    EXPECT_NE(doc.findings[0].message.find("KABSD-TSK-0096"), std::string::npos) << doc.findings[0].message;
+    EXPECT_NE(doc.findings[0].message.find("artifacts/"), std::string::npos);
+  }
+  // A frontmatter without an id stays an item claiming its filename ID.
+  Item item = read("---\ntitle: x\n---\n", "p/items/task/0000/KABSD-TSK-0096_x.md");
+  EXPECT_FALSE(item.document);
+  EXPECT_TRUE(has(item, "missing-id"));
+  EXPECT_EQ(item.claim_key(), "KABSD-TSK-0096");
+}
+
+// The Python tool's reading wins (issue 12): a repeated key's last value,
+// merge keys applied, each reported as ambiguous-key.
+TEST(ModelItem, RepeatedAndMergedKeysReadAsPyYaml) {
+  Item twice = read(std::string("---\nid: KABSD-TSK-0002\ntitle: t\nid: KABSD-TSK-0001\nuid: ") + kUid + "\n---\n");
+  EXPECT_EQ(twice.claim_key(), "KABSD-TSK-0001");
+  ASSERT_TRUE(has(twice, "ambiguous-key"));
+  for (const Finding& f : twice.findings)
+    if (f.kind == "ambiguous-key") {
+      EXPECT_NE(f.message.find("KABSD-TSK-0002, then KABSD-TSK-0001"), std::string::npos) << f.message;
+      EXPECT_EQ(f.line, 4);
+    }
+  Item merged = read(std::string("---\nbase: &b\n  id: KABSD-TSK-0001\n  uid: ") + kUid +
+                     "\n<<: *b\ntitle: t\n---\n");
+  EXPECT_EQ(merged.claim_key(), "KABSD-TSK-0001");
+  EXPECT_EQ(merged.uid, kUid);
+  EXPECT_TRUE(has(merged, "ambiguous-key"));
+  // A key written in the mapping itself wins over a merged one.
+  Item own = read("---\nbase: &b {id: KABSD-TSK-0007}\n<<: *b\nid: KABSD-TSK-0001\n---\n");
+  EXPECT_EQ(own.claim_key(), "KABSD-TSK-0001");
+  EXPECT_TRUE(has(own, "ambiguous-key"));
+  // A quoted "<<" is an ordinary key.
+  Item quoted = read("---\nbase: &b {id: KABSD-TSK-0007}\n\"<<\": *b\n---\n");
+  EXPECT_TRUE(has(quoted, "missing-id"));
+  EXPECT_FALSE(has(quoted, "ambiguous-key"));
 }
 
 TEST(ModelItem, FrontmatterNotAMapping) {

@@ -14,7 +14,7 @@ namespace kg {
 namespace {
 
 // Bump when what a row means changes: the tables are then rebuilt.
-constexpr int kVersion = 5;
+constexpr int kVersion = 6;  // 6: documents claim nothing (issue 12)
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"

@@ -95,7 +95,8 @@ test_expect_success 'quirks are warnings naming file and line, and never stop th
   printf -- "---\nid: null\nuid: $(uid_n 1)\n---\n" >$d/DEMO-TSK-0002_null.md &&
   printf "\357\273\277---\r\nid: DEMO-TSK-0003\r\nuid: $(uid_n 2)\r\n---\r\nno newline" >$d/DEMO-TSK-0003_crlf.md &&
   printf -- "---\nid: DEMO-TSK-0004\nuid: 6f1c2a54-3b1e-4a8e-9b1a-2d3c4e5f6a7b\n---\n" >$d/DEMO-TSK-0004_v4.md &&
-  printf "\000\001binary" >$d/DEMO-TSK-0005_bin.md &&
+  printf -- "---\nid: DEMO-TSK-0005\n\000\001binary\n---\n" >$d/DEMO-TSK-0005_bin.md &&
+  printf "\000\001binary" >$d/DEMO-TSK-0008_doc.md &&
   printf -- "---\ntype: Index\n---\n" >$d/task.index.md && echo "# readme" >$d/README.md &&
   ln -s DEMO-TSK-0003_crlf.md $d/DEMO-TSK-0006_link.md &&
   write_item quirks/$(item_path DEMO-TSK-0007 dup) DEMO-TSK-0003 $(uid_n 3) &&
@@ -105,6 +106,7 @@ test_expect_success 'quirks are warnings naming file and line, and never stop th
   grep "DEMO-TSK-0002_null.md:2: missing-id" out &&
   grep "DEMO-TSK-0004_v4.md: invalid-uid" out &&
   grep "DEMO-TSK-0005_bin.md: unparseable-frontmatter: .*binary" out &&
+  grep "DEMO-TSK-0008_doc.md: not-an-item: .*DEMO-TSK-0008" out &&
   grep "DEMO-TSK-0006_link.md: symlink" out &&
   grep "duplicate ID DEMO-TSK-0003 introduced" out &&
   grep "DEMO-TSK-0007_dup.md:2: id-filename-mismatch" out &&
