@@ -69,7 +69,8 @@ std::string describe(const Frontmatter& fm) {
     << opt(fm.uid) << "\ntitle " << quote(fm.title) << "\ntype " << quote(fm.type) << "\n";
   for (const auto& r : fm.refs) o << "ref " << r.field << " " << quote(r.value) << " @" << r.line << "\n";
   o << "id_value " << num(fm.id_value_begin) << ".." << num(fm.id_value_end) << " line " << fm.id_line
-    << "\nbody_begin " << fm.body_begin << "\n";
+    << "\nbody_begin " << fm.body_begin << "\nambiguity " << quote(fm.ambiguity) << " line "
+    << fm.ambiguity_line << "\n";
   return o.str();
 }
 
@@ -301,6 +302,14 @@ TEST(ModelFrontmatterFast, TrickyCases) {
       {"quoted then colon", file("'a': b\n"), false},
       {"duplicate key", file("id: A-1\nid: A-2\n"), false},
       {"duplicate nested key", file("links:\n  a: []\n  a: []\n"), false},
+      // Where PyYAML and yaml-cpp read differently (issue 12): the fast
+      // path declines, the yaml-cpp path reads as PyYAML does.
+      {"repeated id", file("id: A-TSK-0002\ntitle: t\nid: A-TSK-0001\n"), false},
+      {"repeated uid", file("id: A-TSK-0001\nuid: x\nuid: y\n"), false},
+      {"repeated quoted id", file("id: A-TSK-0002\n\"id\": A-TSK-0001\n"), false},
+      {"merge key", file("base: &b\n  id: A-TSK-0001\n<<: *b\n"), false},
+      {"merge key list", file("a: &a {id: A-TSK-0001}\nb: &b {id: A-TSK-0002}\n<<: [*a, *b]\n"), false},
+      {"merge key under own id", file("a: &a {uid: x}\n<<: *a\nid: A-TSK-0001\n"), false},
       {"document end", file("id: A-1\n...\n"), false},
       {"document start with text", file("id: A-1\n--- x\n"), false},
       {"directive", file("%YAML 1.2\nid: A-1\n"), false},

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace kg {
 
 namespace {
@@ -65,6 +68,56 @@ TEST(ModelPyyamlKey, DescribeNamesEveryValue) {
   EXPECT_EQ(describe_ambiguity("id", r),
             "'id' is written 2 times (A, then B); the Python tool (PyYAML) reads B, and so does kabsd-guard; "
             "write it once");
+}
+
+}  // namespace kg
+
+namespace kg {
+
+// The authority itself: PyYAML (python3-yaml, a test dependency of
+// ./install.sh --test) reads the same documents.
+TEST(ModelPyyamlKey, AgreesWithPyYaml) {
+  const std::vector<std::string> docs = {
+      "id: A\n",
+      "id: A\nid: B\n",
+      "uid: u1\nid: A\nuid: u2\n",
+      "a: &a {id: A}\n<<: *a\n",
+      "a: &a {id: A}\n<<: *a\nid: B\n",
+      "a: &a {id: A}\nid: B\n<<: *a\n",
+      "a: &a {id: A}\nb: &b {id: B}\n<<: [*a, *b]\n",
+      "a: &a {x: X}\nb: &b {id: B}\n<<: [*a, *b]\n",
+      "a: &a {id: A}\nb: &b {id: B}\n<<: *a\n<<: *b\n",
+      "a: &a {id: A}\nb: &b {<<: *a, uid: U}\n<<: *b\n",
+      "a: &a {id: A}\nb: &b {<<: *a, id: B2}\n<<: [*b, *a]\n",
+      "a: &a {id: A}\n'<<': *a\n",
+      "a: &a {id: A, uid: U}\n<<: *a\nid: B\nid: C\n",
+      "x: 1\n",
+  };
+  const std::string dir = ::testing::TempDir();
+  const std::string in = dir + "/pyyaml_docs.txt", out = dir + "/pyyaml_out.txt";
+  {
+    std::FILE* f = std::fopen(in.c_str(), "w");
+    ASSERT_TRUE(f);
+    for (const std::string& d : docs) std::fprintf(f, "%s\x1e", d.c_str());
+    std::fclose(f);
+  }
+  const std::string cmd =
+      "python3 -c 'import sys, yaml\n"
+      "for d in open(sys.argv[1]).read().split(\"\\x1e\")[:-1]:\n"
+      "    m = yaml.safe_load(d)\n"
+      "    print(\"%s %s\" % (m.get(\"id\", \"<absent>\"), m.get(\"uid\", \"<absent>\")))' " +
+      in + " >" + out + " 2>/dev/null";
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "python3 with PyYAML is not available";
+  std::FILE* f = std::fopen(out.c_str(), "r");
+  ASSERT_TRUE(f);
+  char line[256];
+  for (const std::string& d : docs) {
+    ASSERT_TRUE(std::fgets(line, sizeof line, f)) << d;
+    std::string want(line);
+    if (!want.empty() && want.back() == '\n') want.pop_back();
+    EXPECT_EQ(read(d, "id") + " " + read(d, "uid"), want) << d;
+  }
+  std::fclose(f);
 }
 
 }  // namespace kg
