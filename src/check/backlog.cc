@@ -164,7 +164,7 @@ class ItemReader {
   bool relevant(const std::string& path, const std::string& root, const FileFacts& facts) const {
     if (filter_->paths.count(path)) return true;
     if (facts.uid && !filter_->uids.empty() && filter_->uids.count(to_lower(trim(*facts.uid)))) return true;
-    std::optional<ItemId> id = facts.parsed && facts.id ? parse_id(*facts.id) : std::nullopt;
+    std::optional<ItemId> id = facts.claims_known() && facts.id ? parse_id(*facts.id) : std::nullopt;
     if (!id) id = parse_filename_id(path_basename(path));
     return id && filter_->keys.count(claim_key_of(*id, root));
   }

@@ -112,6 +112,15 @@ Comparison compare_worktree(const Repo& repo, const ScanOptions& scan) {
   return c;
 }
 
+std::function<Renames()> remembered(std::function<Renames()> renames) {
+  if (!renames) return renames;
+  auto memo = std::make_shared<std::optional<Renames>>();
+  return [renames = std::move(renames), memo]() {
+    if (!*memo) memo->emplace(renames());
+    return **memo;
+  };
+}
+
 Renames worktree_renames(const Repo& repo, const std::optional<Tree>& head, const Config& now, const Config& was) {
   DiffOptions paths;
   for (const Config* config : {&now, &was})

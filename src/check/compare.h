@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,6 +28,10 @@ struct Comparison {
   // ...and how many items `now`'s whole snapshot has.
   std::optional<size_t> now_size;
 };
+
+// `renames`, computed at most once however often it is asked for (a rename
+// diff can cost more than the whole rule). Empty stays empty.
+std::function<Renames()> remembered(std::function<Renames()> renames);
 
 // Renames between `head` (none: the empty tree) and the working tree,
 // untracked files included, below the product roots of `now` and `was`.

@@ -56,6 +56,12 @@ void require_rewritable(const Item& item) {
   if (!item.parsed)
     throw RenumberRefused("cannot renumber " + item.path + ": its frontmatter cannot be parsed: " +
                           unparseable_reason(item) + "; fix it by hand first");
+  // A repeated or merged id: rewriting the one value read would leave the
+  // others behind, each another item's ID if someone later deletes a line.
+  for (const Finding& f : item.findings)
+    if (f.kind == "ambiguous-key" && f.message.rfind("'id'", 0) == 0)
+      throw RenumberRefused("cannot renumber " + item.path + ": " + f.message +
+                            " (line " + std::to_string(f.line) + "); fix it by hand first");
 }
 
 // Adds the claimants of a duplicate-ID group that lose the ID.
@@ -118,10 +124,10 @@ RenumberPlan select_path(const Backlog& wt, const std::string& workdir, const st
   if (!item)
     throw RenumberRefused(shown + " is not an item or decision of the backlog (a .md file below a product's items/ "
                           "or decisions/ folder, not a README, an index page or inside _trash/, views/, ...)");
-  require_rewritable(*item);
   if (item->document)
     throw RenumberRefused(shown + " is a document, not an item (it has no frontmatter): it claims no ID, so there is "
                                   "nothing to renumber");
+  require_rewritable(*item);
   if (!item->claimed_id()) throw RenumberRefused(shown + " has no ID to renumber (no id in its frontmatter or name)");
 
   RenumberPlan plan;

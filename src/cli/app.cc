@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "git/error.h"
+#include "store/reservation.h"
 #include "store/sqlite.h"
 
 namespace kg::cli {
@@ -61,6 +62,9 @@ int run(int argc, char** argv) {
       if (sub->parsed()) return action(g);
     return kUsage;
   } catch (const UsageError& e) {
+    out.error(e.what());
+    return kUsage;
+  } catch (const OutOfNumbers& e) {
     out.error(e.what());
     return kUsage;
   } catch (const StoreError& e) {

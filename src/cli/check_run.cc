@@ -31,6 +31,7 @@ int run_comparison(Session& s, Comparison& c, bool strict, const RenderOptions& 
   }
   CheckOptions options;
   options.strict = strict;
+  c.renames = remembered(std::move(c.renames));
   options.renames = c.renames;
   CheckReport report;
   bool has_dup = false;

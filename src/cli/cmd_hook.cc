@@ -53,6 +53,7 @@ int staged(Session& s, const std::string& what) {
   if (!quick) quick = compare_staged_changes(s.repo(), s.scan_options());
   if (quick) {
     CheckOptions options;
+    quick->renames = remembered(std::move(quick->renames));
     options.renames = quick->renames;
     CheckReport r = run_check(quick->now, quick->baseline ? &*quick->baseline : nullptr, options);
     if (r.errors() == 0) {

@@ -7,6 +7,7 @@
 #include "cli/exit_codes.h"
 #include "cli/session.h"
 #include "model/layout.h"
+#include "store/reservation.h"
 #include "util/paths.h"
 
 namespace kg::cli {
@@ -26,7 +27,8 @@ int run_reserve(const Globals& g, const ReserveOptions& o) {
   if (!type)
     throw UsageError("unknown type '" + o.type +
                      "'; use one of TSK/Task, FTR/Feature, USR/UserStory/Story, EPIC/Epic, BUG/Bug, ADR");
-  if (o.count < 1) throw UsageError("--count must be at least 1");
+  if (o.count < 1 || o.count > kMaxReserveCount)
+    throw UsageError("--count must be between 1 and " + std::to_string(kMaxReserveCount));
   Session s(g);
   const Product& product = s.pick_product(o.product);
   const std::string code(type_code(*type));

@@ -25,7 +25,9 @@ int run_status(const Globals& g, const StatusOptions& o) {
   nlohmann::ordered_json arr = nlohmann::ordered_json::array();
   for (const Product& p : backlog.config.products) {
     std::string db = s.db_path(p);
-    std::map<SequenceKey, int64_t> stored = read_stored(db);
+    OddValues odd;
+    std::map<SequenceKey, int64_t> stored = read_stored(db, &odd);
+    for (const std::string& m : odd.messages) s.out().warning("warning: " + m + " in " + db);
     Highest rows = product_sequences(p, backlog, highest);
     for (const auto& [key, v] : stored) rows.try_emplace(key, highest.count(key) ? highest.at(key) : 0);
     if (!g.json) std::cout << p.key << " (prefix " << p.prefix << ", " << db << ")\n";

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "model/frontmatter_fast.h"
+#include "model/frontmatter_limits.h"
 #include "model/pyyaml_key.h"
 
 namespace kg {
@@ -12,8 +13,6 @@ namespace kg {
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-// A frontmatter longer than this is not one a tool wrote; stop looking.
-constexpr size_t kMaxFrontmatter = 1 << 20;
 
 // The line starting at `pos`, without its "\n" or "\r\n".
 std::string_view line_at(std::string_view s, size_t pos, size_t* next) {
@@ -30,17 +29,38 @@ bool is_fence(std::string_view line) {
   return line == "---";
 }
 
-void collect_refs(const YAML::Node& node, const std::string& field, int first_line,
-                  std::vector<Frontmatter::Ref>& out) {
-  if (!node) return;
+// Refs below `node`, visiting at most `*budget` nodes: aliases are followed
+// (a list may be an alias of another), so a few lines of anchors can stand
+// for billions of nodes. False when the budget ran out.
+bool collect_refs(const YAML::Node& node, const std::string& field, int first_line,
+                  std::vector<Frontmatter::Ref>& out, int* budget) {
+  if (!node) return true;
+  if (--*budget < 0) return false;
   if (node.IsScalar()) {
     std::string v = node.Scalar();
     if (!v.empty()) out.push_back({field, v, first_line + node.Mark().line});
   } else if (node.IsSequence()) {
-    for (const auto& child : node) collect_refs(child, field, first_line, out);
+    for (const auto& child : node)
+      if (!collect_refs(child, field, first_line, out, budget)) return false;
   } else if (node.IsMap()) {
-    for (const auto& kv : node) collect_refs(kv.second, field, first_line, out);
+    for (const auto& kv : node)
+      if (!collect_refs(kv.second, field, first_line, out, budget)) return false;
   }
+  return true;
+}
+
+// A block over a limit: not parsed; its claims from a line scan.
+Frontmatter limited(std::string_view block, LimitHit hit) {
+  Frontmatter fm;
+  fm.status = Frontmatter::Status::Limit;
+  fm.error = std::move(hit.what);
+  fm.error_line = hit.line;
+  ScannedClaims claims = scan_claims(block, 2);
+  fm.has_id_key = claims.has_id_key;
+  fm.id = std::move(claims.id);
+  fm.uid = std::move(claims.uid);
+  fm.id_line = claims.id_line;
+  return fm;
 }
 
 std::optional<std::string> scalar(const YAML::Node& node) {
@@ -48,16 +68,24 @@ std::optional<std::string> scalar(const YAML::Node& node) {
   return node.Scalar();
 }
 
-// Finds the last top-level `id:` line inside [begin, end) (the one PyYAML
-// reads when the key is repeated) and records where its value sits, so that
-// a rewrite can change exactly those bytes.
-void locate_id_value(std::string_view s, size_t begin, size_t end, int first_line,
+// Records where the `id` value that was read sits, so that a rewrite can
+// change exactly those bytes: on the line of its key (`key_line`, 0-based in
+// the block starting at `begin`), which PyYAML's reading picked (the last of
+// a repeated key; a continuation line of another value is no key). A key
+// line not written `id:` or `"id":` gets its line number only.
+void locate_id_value(std::string_view s, size_t begin, size_t end, int first_line, int key_line,
                      Frontmatter& fm) {
   size_t pos = begin;
   int line_no = first_line;
   while (pos < end) {
     size_t next;
     std::string_view line = line_at(s, pos, &next);
+    if (line_no - first_line != key_line) {
+      pos = next;
+      ++line_no;
+      continue;
+    }
+    fm.id_line = line_no;
     if (line.substr(0, 3) == "id:" ||
         (line.substr(0, 4) == "\"id\"" && line.size() > 4 && line[4] == ':')) {
       size_t colon = line.find(':');
@@ -74,10 +102,8 @@ void locate_id_value(std::string_view s, size_t begin, size_t end, int first_lin
       }
       fm.id_value_begin = pos + v;
       fm.id_value_end = pos + e;
-      fm.id_line = line_no;  // not returning: a repeated key's last value counts
     }
-    pos = next;
-    ++line_no;
+    return;
   }
 }
 
@@ -103,7 +129,7 @@ Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
   size_t yaml_end = std::string_view::npos;
   int line_no = 2;
   pos = next;
-  while (pos < content.size() && pos - yaml_begin < kMaxFrontmatter) {
+  while (pos < content.size() && pos - yaml_begin < kMaxFrontmatterBytes) {
     std::string_view line = line_at(content, pos, &next);
     if (is_fence(line)) {
       yaml_end = pos;
@@ -113,12 +139,21 @@ Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
     ++line_no;
   }
   if (yaml_end == std::string_view::npos) {
+    if (pos - yaml_begin >= kMaxFrontmatterBytes)
+      return limited(content.substr(yaml_begin, kMaxFrontmatterBytes),
+                     {"the frontmatter is longer than the limit of 1 MiB (no closing '---' line within it)", 1});
     fm.status = Frontmatter::Status::Unterminated;
     fm.error = "the frontmatter has no closing '---' line";
     fm.error_line = 1;
     return fm;
   }
   fm.body_begin = next;
+  const std::string_view block = content.substr(yaml_begin, yaml_end - yaml_begin);
+  if (std::optional<LimitHit> hit = check_limits(block, 2)) {
+    Frontmatter out = limited(block, std::move(*hit));
+    out.body_begin = fm.body_begin;
+    return out;
+  }
 
   if (path != YamlPath::YamlCpp) {
     std::optional<Frontmatter> fast =
@@ -153,9 +188,18 @@ Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
     return fm;
   }
   fm.status = Frontmatter::Status::Ok;
+  int id_key_line = -1;
   try {
     // The keys that claim are read as the Python tool reads them.
     KeyReading id = pyyaml_key(root, "id"), uid = pyyaml_key(root, "uid");
+    if (id.invalid_merge || uid.invalid_merge) {
+      fm.status = Frontmatter::Status::Invalid;
+      fm.error = "a merge key ('<<') whose value is not a mapping or a list of mappings: the Python tool (PyYAML) "
+                 "cannot read this frontmatter";
+      fm.error_line = 2;
+      return fm;
+    }
+    if (id.own) id_key_line = id.own_key_line;
     fm.has_id_key = id.defined();
     if (id.value) fm.id = scalar(*id.value);
     if (uid.value) fm.uid = scalar(*uid.value);
@@ -167,15 +211,21 @@ Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
     }
     fm.title = scalar(root["title"]).value_or("");
     fm.type = scalar(root["type"]).value_or("");
+    int budget = kMaxFrontmatterNodes;
     for (const char* field : {"parent", "links", "decisions", "related_items"})
-      collect_refs(root[field], field, 2, fm.refs);
+      if (!collect_refs(root[field], field, 2, fm.refs, &budget)) {
+        fm.refs.clear();
+        fm.limit = "the frontmatter's references expand to more than the limit of " +
+                   std::to_string(kMaxFrontmatterNodes) + " YAML nodes (aliases); they are not read";
+        break;
+      }
   } catch (const YAML::Exception& e) {
     fm.status = Frontmatter::Status::Invalid;
     fm.error = e.msg;
     fm.error_line = 2 + (e.mark.line >= 0 ? e.mark.line : 0);
     return fm;
   }
-  locate_id_value(content, yaml_begin, yaml_end, 2, fm);
+  if (id_key_line >= 0) locate_id_value(content, yaml_begin, yaml_end, 2, id_key_line, fm);
   return fm;
 }
 

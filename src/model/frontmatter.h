@@ -18,10 +18,12 @@ struct Frontmatter {
     Unterminated,  // no closing `---`
     Invalid,       // not valid YAML, or not a mapping
     Binary,        // starts with `---` but has NUL bytes: not a text file
+    Limit,         // over a limit (frontmatter_limits.h): not parsed; id, uid
+                   // and id_line from a scan of its top-level lines
   };
   Status status = Status::Missing;
-  std::string error;  // for Invalid/Unterminated: what went wrong
-  int error_line = 0; // 1-based line in the file, for Invalid
+  std::string error;  // for Invalid/Unterminated/Limit: what went wrong
+  int error_line = 0; // 1-based line in the file, for Invalid and Limit
 
   // `id` and `uid` as the Python tool's PyYAML reads them (the last of a
   // repeated key, merge keys applied; model/pyyaml_key.h).
@@ -32,6 +34,8 @@ struct Frontmatter {
   // through a merge key); "" when it may not. Line: 1-based, in the file.
   std::string ambiguity;
   int ambiguity_line = 0;
+  // Parsed, but a limit stopped the reading of references: why.
+  std::string limit;
   std::string title;
   std::string type;
   // References to other items: parent, links (any nesting), decisions.

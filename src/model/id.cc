@@ -42,7 +42,7 @@ bool alnum_word(std::string_view s) {
 }
 
 std::optional<int64_t> parse_number(std::string_view s) {
-  if (!all_digits(s) || s.size() > 15) return std::nullopt;
+  if (!all_digits(s) || s.size() > static_cast<size_t>(kMaxNumberDigits)) return std::nullopt;
   int64_t n = 0;
   for (char c : s) n = n * 10 + (c - '0');
   return n;

@@ -25,6 +25,12 @@ std::string_view type_code(TypeCode t);
 // bug; "decisions" for ADRs.
 std::string_view type_folder(TypeCode t);
 
+// The largest number an ID may carry: 15 digits. One definition for the
+// parser, `reserve` and `sync` (issue 15): nothing hands out or stores as
+// valid a number that `check` would call invalid.
+inline constexpr int kMaxNumberDigits = 15;
+inline constexpr int64_t kMaxNumber = 999'999'999'999'999;
+
 struct ItemId {
   std::string prefix;  // upper case; empty for an ADR
   TypeCode type = TypeCode::Task;

@@ -52,10 +52,15 @@ FileFacts facts_of(std::string_view content) {
   FileFacts f;
   f.parsed = fm.status == Frontmatter::Status::Ok;
   f.document = fm.status == Frontmatter::Status::Missing;
-  if (!f.parsed) {
+  if (fm.status == Frontmatter::Status::Limit) {
+    f.limit = std::move(fm.error);
+    f.limit_line = fm.error_line;
+  } else if (!f.parsed) {
     f.error = fm.error;
     f.error_line = fm.error_line;
     return f;
+  } else if (!fm.limit.empty()) {
+    f.limit = std::move(fm.limit);
   }
   f.has_id_key = fm.has_id_key;
   f.id = std::move(fm.id);
@@ -84,11 +89,14 @@ Item make_item(std::string path, std::string product_root, bool adr, const FileF
     warn(item, "not-an-item", 0, std::move(why));
     return item;
   }
-  if (!facts.parsed) {
+  if (!facts.claims_known()) {
     warn(item, "unparseable-frontmatter", facts.error_line, "cannot read the frontmatter: " + facts.error);
     return item;
   }
-  item.parsed = true;
+  item.parsed = facts.parsed;
+  if (!facts.limit.empty())
+    warn(item, "frontmatter-limit", facts.limit_line,
+         facts.limit + (facts.parsed ? "" : "; its id and uid are read from its top-level lines"));
 
   if (facts.id) {
     item.id = parse_id(*facts.id);

@@ -8,12 +8,14 @@
 #include <vector>
 
 #include "model/finding.h"
+#include "model/frontmatter_limits.h"
 #include "model/id.h"
 
 namespace kg {
 
-// Frontmatter sits at the top: a file larger than this is read only this far.
-inline constexpr size_t kMaxFrontmatterRead = 1 << 20;
+// Frontmatter sits at the top: a file larger than this is read only this far
+// (the largest frontmatter read, its fences and some slack).
+inline constexpr size_t kMaxFrontmatterRead = kMaxFrontmatterBytes + (size_t{64} << 10);
 
 struct Item {
   std::string path;          // repository-relative
@@ -54,6 +56,13 @@ struct FileFacts {
   bool document = false;           // no frontmatter at all: not an item
   std::string ambiguity;           // Frontmatter::ambiguity: "" when none
   int ambiguity_line = 0;
+  // A limit the frontmatter exceeds (frontmatter_limits.h), "" when none.
+  // Not parsed then, but id and uid are from a line scan; or parsed, with
+  // the references left unread.
+  std::string limit;
+  int limit_line = 0;
+  // Whether id and uid say what the file claims: parsed, or scanned.
+  bool claims_known() const { return parsed || !limit.empty(); }
 
   friend bool operator==(const FileFacts&, const FileFacts&) = default;
 };
@@ -61,9 +70,9 @@ struct FileFacts {
 FileFacts facts_of(std::string_view content);
 
 // Builds the item a file at `path` with these facts is. Adds the warnings
-// not-an-item (a document), missing-id, invalid-id, missing-uid,
-// invalid-uid, unparseable-frontmatter (with line), ambiguous-key and
-// id-filename-mismatch. Never throws.
+// not-an-item (a document), frontmatter-limit, missing-id, invalid-id,
+// missing-uid, invalid-uid, unparseable-frontmatter (with line),
+// ambiguous-key and id-filename-mismatch. Never throws.
 Item make_item(std::string path, std::string product_root, bool adr, const FileFacts& facts);
 
 // make_item(facts_of(content)): reads one file (or blob).

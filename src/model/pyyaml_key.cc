@@ -9,8 +9,10 @@ namespace {
 constexpr int kMaxDepth = 32;
 constexpr int kMaxVisits = 4096;
 
+// PyYAML's merge key: a plain `<<` without a tag ("?": not quoted, not
+// tagged), or one tagged !!merge.
 bool is_merge_key(const YAML::Node& key) {
-  return key.IsScalar() && key.Tag() != "!" && key.Scalar() == "<<";  // "!": quoted
+  return key.IsScalar() && key.Scalar() == "<<" && (key.Tag() == "?" || key.Tag() == "tag:yaml.org,2002:merge");
 }
 
 struct Walk {
@@ -29,10 +31,16 @@ Found lookup(const YAML::Node& map, Walk& w, int depth);
 // sequence of mappings that has it.
 Found merged_value(const YAML::Node& value, Walk& w, int depth) {
   if (value.IsMap()) return lookup(value, w, depth + 1);
-  if (!value.IsSequence()) return nullptr;  // PyYAML refuses the file; nothing to read
+  if (!value.IsSequence()) {
+    w.out.invalid_merge = true;  // PyYAML refuses the file
+    return nullptr;
+  }
   Found first;
   for (const YAML::Node& sub : value) {
-    if (!sub.IsMap()) continue;
+    if (!sub.IsMap()) {
+      w.out.invalid_merge = true;
+      continue;
+    }
     Found got = lookup(sub, w, depth + 1);
     if (got && !first) first = std::move(got);
   }
@@ -42,15 +50,21 @@ Found merged_value(const YAML::Node& value, Walk& w, int depth) {
 Found lookup(const YAML::Node& map, Walk& w, int depth) {
   if (depth > kMaxDepth || ++w.visits > kMaxVisits) return nullptr;
   Found own, merged;
+  int own_line = -1;
   for (auto it = map.begin(); it != map.end(); ++it) {
     const YAML::Node key = it->first;
     if (is_merge_key(key)) {
       if (Found got = merged_value(it->second, w, depth)) merged = std::move(got);
     } else if (key.IsScalar() && key.Scalar() == w.key) {
       own = std::make_unique<YAML::Node>(it->second);
+      own_line = key.Mark().line;
       w.out.written.push_back(it->second);
       if (depth > 0) w.out.merged = true;
     }
+  }
+  if (depth == 0) {
+    w.out.own = own != nullptr;
+    w.out.own_key_line = own_line;
   }
   return own ? std::move(own) : std::move(merged);
 }

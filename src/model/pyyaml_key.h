@@ -18,6 +18,11 @@ struct KeyReading {
   std::optional<YAML::Node> value;  // what PyYAML assigns; nullopt when the key is absent
   std::vector<YAML::Node> written;   // every value written for the key, the merged ones too
   bool merged = false;               // a value came through a merge key
+  bool own = false;                  // `value` is written in the mapping itself...
+  int own_key_line = -1;             // ...under a key on this 0-based line
+  // A merge key whose value is not a mapping or a list of mappings: PyYAML
+  // refuses the whole file (ConstructorError).
+  bool invalid_merge = false;
   bool defined() const { return value.has_value(); }
   // Repeated, or reached through a merge key: readers may disagree.
   bool ambiguous() const { return merged || written.size() > 1; }

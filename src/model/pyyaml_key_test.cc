@@ -43,6 +43,12 @@ TEST(ModelPyyamlKey, MergeKeys) {
   EXPECT_NE(describe_ambiguity("id", r).find("merge key"), std::string::npos);
 }
 
+TEST(ModelPyyamlKey, MergeValuesPyYamlRefuses) {
+  for (const char* doc : {"<<: 3\nid: A\n", "<<:\nid: A\n", "a: &a {id: A}\n<<: [*a, 3]\n", "a: &a x\n<<: *a\n"})
+    EXPECT_TRUE(pyyaml_key(YAML::Load(doc), "id").invalid_merge) << doc;
+  EXPECT_FALSE(pyyaml_key(YAML::Load("a: &a {id: A}\n<<: [*a]\n"), "id").invalid_merge);
+}
+
 TEST(ModelPyyamlKey, ReadingDoesNotChangeTheDocument) {
   YAML::Node root = YAML::Load("id: A\nx: 1\nid: B\n");
   pyyaml_key(root, "id");
@@ -92,6 +98,8 @@ TEST(ModelPyyamlKey, AgreesWithPyYaml) {
       "a: &a {id: A}\n'<<': *a\n",
       "a: &a {id: A, uid: U}\n<<: *a\nid: B\nid: C\n",
       "x: 1\n",
+      "a: &a {id: A}\n!!str <<: *a\n",
+      "a: &a {id: A}\n!!merge <<: *a\n",
   };
   const std::string dir = ::testing::TempDir();
   const std::string in = dir + "/pyyaml_docs.txt", out = dir + "/pyyaml_out.txt";

@@ -14,7 +14,7 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS blobs (oid BLOB PRIMARY KEY, facts BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS trees (oid BLOB PRIMARY KEY, entries BLOB NOT NULL) WITHOUT ROWID;";
 // Bump when the encoding or what FileFacts means changes: old rows are dropped.
-constexpr int kVersion = 2;  // 2: documents and ambiguous keys (issue 12)
+constexpr int kVersion = 3;  // 2: documents and ambiguous keys (issue 12); 3: limits (issue 15)
 // Memory: a first scan of 100,000 items adds as many entries. Past these
 // sizes entries go to the database in batches, and the in-process memo
 // (lookups repeated within one command) stops growing.
@@ -65,30 +65,35 @@ std::string encode_facts(const FileFacts& f) {
   std::string out;
   uint32_t flags = (f.parsed ? 1u : 0u) | (f.has_id_key ? 2u : 0u) | (f.id ? 4u : 0u) | (f.uid ? 8u : 0u) |
                    (f.document ? 16u : 0u);
+  // flags: 1 parsed, 2 has_id_key, 4 id, 8 uid, 16 document
   put_u32(out, flags);
   put_u32(out, static_cast<uint32_t>(f.error_line));
   put_u32(out, static_cast<uint32_t>(f.id_line));
   put_u32(out, static_cast<uint32_t>(f.ambiguity_line));
+  put_u32(out, static_cast<uint32_t>(f.limit_line));
   put_str(out, f.error);
   put_str(out, f.id.value_or(""));
   put_str(out, f.uid.value_or(""));
   put_str(out, f.ambiguity);
+  put_str(out, f.limit);
   return out;
 }
 
 std::optional<FileFacts> decode_facts(std::string_view in, size_t* used) {
   size_t pos = 0;
-  uint32_t flags, error_line, id_line, ambiguity_line;
+  uint32_t flags, error_line, id_line, ambiguity_line, limit_line;
   FileFacts f;
   std::string id, uid;
   if (!get_u32(in, pos, flags) || !get_u32(in, pos, error_line) || !get_u32(in, pos, id_line) ||
-      !get_u32(in, pos, ambiguity_line) || !get_str(in, pos, f.error) || !get_str(in, pos, id) ||
-      !get_str(in, pos, uid) || !get_str(in, pos, f.ambiguity))
+      !get_u32(in, pos, ambiguity_line) || !get_u32(in, pos, limit_line) || !get_str(in, pos, f.error) ||
+      !get_str(in, pos, id) || !get_str(in, pos, uid) || !get_str(in, pos, f.ambiguity) ||
+      !get_str(in, pos, f.limit))
     return std::nullopt;
   f.parsed = flags & 1;
   f.has_id_key = flags & 2;
   f.document = flags & 16;
   f.ambiguity_line = static_cast<int>(ambiguity_line);
+  f.limit_line = static_cast<int>(limit_line);
   if (flags & 4) f.id = std::move(id);
   if (flags & 8) f.uid = std::move(uid);
   f.error_line = static_cast<int>(error_line);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "model/id.h"
 #include "store/journal.h"
 #include "store/sequence_locks.h"
 #include "store/timestamp.h"
@@ -38,6 +39,8 @@ std::string no_journal_warning(const SequenceLocks& locks) {
 
 void validate(const ReserveRequest& r) {
   if (r.count < 1) throw std::invalid_argument("reserve: count must be at least 1");
+  if (r.count > kMaxReserveCount)
+    throw std::invalid_argument("reserve: count must be at most " + std::to_string(kMaxReserveCount));
   if (!r.uids.empty() && r.uids.size() != static_cast<size_t>(r.count))
     throw std::invalid_argument("reserve: give one uid per number or none");
   if (r.prefix.empty() || r.type_code.empty()) throw std::invalid_argument("reserve: prefix and type code are required");
@@ -70,11 +73,20 @@ ReserveResult reserve(const ReserveRequest& request) {
   result.warnings = locks.warnings();
   if (!locks.chunks() && request.no_fallback) refuse_fallback(locks);
 
-  std::optional<int64_t> stored = locks.chunks() ? read_sequence(*locks.chunks(), prefix, code)
+  OddValues odd;
+  std::optional<int64_t> stored = locks.chunks() ? read_sequence(*locks.chunks(), prefix, code, &odd)
                                                  : peek_stored(request.db_path, prefix, code);
+  for (const std::string& m : odd.messages) result.warnings.push_back("warning: " + m + " in " + request.db_path);
   std::optional<int64_t> recorded = locks.journal() ? Journal(*locks.journal()).max_for(prefix, code)
                                                     : peek_journal(locks.journal_path(), prefix, code);
   int64_t highest = std::max({request.floor, stored.value_or(0), recorded.value_or(0)});
+  if (highest > kMaxNumber - request.count)
+    throw OutOfNumbers("no valid number is left for " + prefix + "-" + code + ": the highest in use or handed out is " +
+                       std::to_string(highest) + ", and an ID carries at most " + std::to_string(kMaxNumberDigits) +
+                       " digits (" + std::to_string(kMaxNumber) + ")" +
+                       (stored && *stored > kMaxNumber ? "; set the stored value in " + request.db_path +
+                                                             " right by hand (table id_sequences)"
+                                                       : ""));
   result.first = highest + 1;
   result.last = highest + request.count;
 
@@ -134,7 +146,9 @@ SyncResult raise_all(const std::string& journal_dir, const std::string& db_path,
   };
 
   if (dry_run) {
-    plan(read_stored(db_path), peek_journal_all(journal_path(journal_dir)));
+    OddValues odd;
+    plan(read_stored(db_path, &odd), peek_journal_all(journal_path(journal_dir)));
+    for (const std::string& m : odd.messages) result.warnings.push_back("warning: " + m + " in " + db_path);
     return result;
   }
 
@@ -150,7 +164,9 @@ SyncResult raise_all(const std::string& journal_dir, const std::string& db_path,
     result.warnings.push_back("warning: cannot write the clone journal " + locks.journal_path() + " (" +
                               locks.journal_unwritable() + "); it was read where possible");
   }
-  plan(read_sequences(*locks.chunks()), journal);
+  OddValues odd;
+  plan(read_sequences(*locks.chunks(), &odd), journal);
+  for (const std::string& m : odd.messages) result.warnings.push_back("warning: " + m + " in " + db_path);
   for (const auto& [key, change] : result.changes)
     if (!change.before || change.after > *change.before)
       raise_sequence(*locks.chunks(), key.first, key.second, change.after);
@@ -158,11 +174,11 @@ SyncResult raise_all(const std::string& journal_dir, const std::string& db_path,
   return result;
 }
 
-std::map<SequenceKey, int64_t> read_stored(const std::string& db_path) {
+std::map<SequenceKey, int64_t> read_stored(const std::string& db_path, OddValues* odd) {
   std::error_code ec;
   if (!std::filesystem::exists(db_path, ec)) return {};
   Database db(db_path, Database::Mode::ReadOnly);
-  return read_sequences(db);
+  return read_sequences(db, odd);
 }
 
 }  // namespace kg

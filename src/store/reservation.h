@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,15 @@
 #include "store/sequences.h"
 
 namespace kg {
+
+// The most numbers one reservation hands out.
+inline constexpr int kMaxReserveCount = 10000;
+
+// No valid number is left for a sequence: its next number would need more
+// digits than an ID may carry (kMaxNumber). Nothing was reserved.
+struct OutOfNumbers : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct ReserveRequest {
   std::string journal_dir;   // git common dir
@@ -37,7 +47,8 @@ struct ReserveResult {
 // Reserves `count` consecutive numbers above the floor, the stored value and
 // the journal, holding the journal's and then the database's write lock.
 // Prefix and type code are stored upper-case. Throws StoreError on failure,
-// std::invalid_argument on a bad request.
+// std::invalid_argument on a bad request, OutOfNumbers when the numbers
+// would pass kMaxNumber (and never hands out such a number).
 ReserveResult reserve(const ReserveRequest& request);
 
 struct SyncChange {
@@ -61,6 +72,6 @@ SyncResult raise_all(const std::string& journal_dir, const std::string& db_path,
 
 // The stored rows, read-only, for `status`. A missing file (or table) gives
 // an empty map; nothing is created. Throws StoreError when unreadable.
-std::map<SequenceKey, int64_t> read_stored(const std::string& db_path);
+std::map<SequenceKey, int64_t> read_stored(const std::string& db_path, OddValues* odd = nullptr);
 
 }  // namespace kg

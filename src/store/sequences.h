@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "store/sqlite.h"
 
@@ -36,14 +37,26 @@ bool has_sequence_table(Database& db);
 // its first complaint.
 std::string check_sequence_table(Database& db);
 
+// Stored values that are not numbers a sequence can hold (the Python tool's
+// SQL or a hand edit can write them): not an integer (text, a real such as
+// 1e30), negative, or above kMaxNumber. Read functions leave the first two
+// out (they count as nothing handed out, and a raise replaces them); a value
+// above kMaxNumber is kept (never lowered) and read as it is, so that a
+// reservation refuses instead of wrapping. Each is described in `odd`.
+struct OddValues {
+  std::vector<std::string> messages;
+};
+
 // Every row, keyed exactly as stored. Empty when the table is missing.
-std::map<SequenceKey, int64_t> read_sequences(Database& db);
+std::map<SequenceKey, int64_t> read_sequences(Database& db, OddValues* odd = nullptr);
 // The stored value of one sequence. Prefix and code match case-insensitively
 // (contract section 2); when several rows match, the highest value wins.
 // nullopt when no row matches or the table is missing.
-std::optional<int64_t> read_sequence(Database& db, std::string_view prefix, std::string_view type_code);
-// Raises the row (prefix, type_code) to `value`; never lowers it. Inserts the
-// row when missing.
+std::optional<int64_t> read_sequence(Database& db, std::string_view prefix, std::string_view type_code,
+                                     OddValues* odd = nullptr);
+// Raises the row (prefix, type_code) to `value`; never lowers a valid one,
+// and replaces one that is not an integer or is negative. Inserts the row
+// when missing.
 void raise_sequence(Database& db, std::string_view prefix, std::string_view type_code, int64_t value);
 
 }  // namespace kg

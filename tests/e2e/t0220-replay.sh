@@ -63,12 +63,15 @@ test_expect_success 'a history with every pattern' '
   mkdir -p h/$T && printf -- "---\nid: DEMO-TSK-0009\nuid: %s\ntitle: t\nid: DEMO-TSK-0002\n---\n" "$(uid_n 10)" >h/$T/DEMO-TSK-0009_twice.md &&
   commit "a repeated id key: the last one claims" DEMO-TSK-0002 &&
 
+  printf -- "---\nbase: &b\n  id: DEMO-TSK-0009\n<<: *b\nuid: %s\ntitle: t\n---\n" "$(uid_n 12)" >h/$T/DEMO-TSK-0010_merged.md &&
+  commit "an id through a YAML merge key" DEMO-TSK-0009 &&
+
   item $T/DEMO-TSK-0001_third.md DEMO-TSK-0001 "$(uid_n 11)" &&
   commit "a third claimant of an old duplicate" DEMO-TSK-0001 &&
 
   item $T/DEMO-TSK-0001_third.md DEMO-TSK-0001 &&
   commit "its uid removed again" - &&
-  test $(wc -l <expected) = 9
+  test $(wc -l <expected) = 10
 '
 
 # introduced_ids JSON: the IDs reported as introduced duplicates, sorted.
@@ -91,10 +94,10 @@ test_expect_success 'check --range C^..C reports exactly what each commit introd
   done <expected
 '
 
-test_expect_success 'check --range over the whole history reports only the last two' '
+test_expect_success 'check --range over the whole history reports only the last three' '
   first=$(head -1 expected | cut -d" " -f1) &&
   kabsd-guard -C h --json check --range $first..HEAD >all.json; test $? = 1 &&
-  test "$(introduced_ids all.json)" = "DEMO-TSK-0001 DEMO-TSK-0002"
+  test "$(introduced_ids all.json)" = "DEMO-TSK-0001 DEMO-TSK-0002 DEMO-TSK-0009"
 '
 
 test_expect_success 'the document and the repeated key are reported as warnings' '
@@ -122,7 +125,11 @@ test_expect_success 'renumber --all --introduced agrees, commit by commit' '
   while read -r c want; do
     git -C w checkout -q --detach $c^ 2>/dev/null || continue
     git -C w read-tree -u --reset $c &&
-    kabsd-guard -C w --json renumber --all --introduced --dry-run >plan.json &&
+    # A repeated or merged id key is the one introduction renumber leaves
+    # to a person: it refuses, naming the file and the values.
+    if ! kabsd-guard -C w --json renumber --all --introduced --dry-run >plan.json 2>err; then
+      grep "_\(twice\|merged\).md: .id. .*written" err && echo "{\"moves\": [{\"old_id\": \"$want\"}]}" >plan.json
+    fi &&
     got=$(python3 -c "
 import json, sys
 moves = json.load(open(sys.argv[1]))[\"moves\"]
@@ -130,6 +137,19 @@ print(\" \".join(sorted({m[\"old_id\"] for m in moves})) or \"-\")" plan.json) &
     echo "$(git -C h log -1 --format=%s $c): want [$want] renumber [$got]" &&
     test "$got" = "$(printf "%s\n" $want | sed "s|.*:||" | sort | paste -sd" ")" || return 1
   done <expected
+'
+
+test_expect_success 'renumber refuses a document and a repeated id, and finds the id a continuation hides' '
+  git -C w checkout -q --detach main &&
+  test_must_fail kabsd-guard -C w renumber $T/DEMO-TSK-0002_ARCHITECTURE_GUIDE.md 2>err &&
+  grep "is a document, not an item" err &&
+  test_must_fail kabsd-guard -C w renumber $T/DEMO-TSK-0009_twice.md 2>err &&
+  grep "written 2 times" err &&
+  printf -- "---\nid: DEMO-TSK-0030\nuid: %s\ntitle: \"a long\nid: DEMO-TSK-0030 follow-up\"\n---\n" "$(uid_n 30)" \
+    >w/$T/DEMO-TSK-0030_cont.md &&
+  kabsd-guard -C w renumber $T/DEMO-TSK-0030_cont.md --to DEMO-TSK-0031 --no-stage &&
+  head -3 w/$T/DEMO-TSK-0031_cont.md | grep -x "id: DEMO-TSK-0031" &&
+  grep -x "id: DEMO-TSK-0030 follow-up\"" w/$T/DEMO-TSK-0031_cont.md
 '
 
 test_done
