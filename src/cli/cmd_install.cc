@@ -168,11 +168,13 @@ int run_install(const Globals& g, const InstallOptions& o) {
     std::string db;
     std::map<SequenceKey, int64_t> stored;
     if (!repo.is_bare() || !g.db.empty()) {
-      db = s.db_path(*p);
       try {
+        db = s.db_path(*p);
         stored = read_stored(db);
       } catch (const StoreError& e) {
         warnings.push_back(std::string("cannot read ") + db + ": " + e.what());
+      } catch (const UsageError& e) {
+        warnings.push_back(e.what());
       }
     }
     text << "product " << p->key << "  prefix " << p->prefix << "  root " << p->root << "\n";

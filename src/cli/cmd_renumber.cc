@@ -12,6 +12,7 @@
 #include "cli/session.h"
 #include "git/tree_view.h"
 #include "model/rewrite.h"
+#include "util/strings.h"
 
 namespace kg::cli {
 
@@ -71,9 +72,9 @@ void print_human(const Session& s, const RenumberPlan& plan, bool dry_run, bool 
                                  (m.provisional ? " (provisional)" : "")
                            : m.old_id.display() + " -> " + m.new_id->display() + " (file name only: the id stays)";
     std::cout << (dry_run ? "would " : "") << kind_name(m.kind) << " " << head << "\n"
-              << "  " << m.from << "\n  -> " << m.to << "\n";
+              << "  " << quote_path(m.from) << "\n  -> " << quote_path(m.to) << "\n";
     if (!m.other_path.empty())
-      std::cout << "  " << m.old_id.display() << " is also claimed by " << m.other_path << " ("
+      std::cout << "  " << m.old_id.display() << " is also claimed by " << quote_path(m.other_path) << " ("
                 << (m.other_uid.empty() ? "no uid" : "uid " + m.other_uid) << ")\n";
     if (!m.message.empty()) std::cout << "  worklog: " << m.message << "\n";
     std::cout << "  " << index_state(m, dry_run, stage) << "\n";
@@ -81,7 +82,8 @@ void print_human(const Session& s, const RenumberPlan& plan, bool dry_run, bool 
   if (!plan.references.empty()) {
     std::cout << "\nAmbiguous references (left unchanged; each may mean either item, check them by hand):\n";
     for (const RenumberRef& r : plan.references)
-      std::cout << "  " << r.path << ":" << r.line << ": " << r.id << " in " << r.field << ": " << r.text << "\n";
+      std::cout << "  " << quote_path(r.path) << ":" << r.line << ": " << r.id << " in " << r.field << ": "
+                << escape_controls(r.text) << "\n";
   }
   size_t staged = 0;
   for (const RenumberMove& m : plan.moves) staged += m.staged ? 1 : 0;

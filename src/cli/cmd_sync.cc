@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/session.h"
+#include "util/strings.h"
 
 namespace kg::cli {
 
@@ -40,8 +41,13 @@ int run_sync(const Globals& g, const SyncOptions& o) {
     const SyncResult& r = ps.result;
     for (const std::string& w : r.warnings) s.out().warning(w);
     nlohmann::ordered_json seqs = nlohmann::ordered_json::array();
+    if (db.empty()) {  // no database it may write: said in the warning
+      if (g.json) arr.push_back({{"product", p->key}, {"db", nullptr}, {"dry_run", o.dry_run}, {"sequences", seqs}});
+      else std::cout << "not synced " << quote_path(p->key) << "\n";
+      continue;
+    }
     if (!g.json)
-      std::cout << (o.dry_run ? "would sync " : "synced ") << p->key << " (" << db << ")\n";
+      std::cout << (o.dry_run ? "would sync " : "synced ") << quote_path(p->key) << " (" << quote_path(db) << ")\n";
     for (const auto& [key, change] : r.changes) {
       if (g.json) {
         seqs.push_back({{"prefix", key.first}, {"type_code", key.second},

@@ -1,5 +1,7 @@
 #include "cli/report.h"
 
+#include "util/strings.h"
+
 namespace kg::cli {
 
 namespace {
@@ -17,12 +19,12 @@ void print_duplicate(std::ostream& os, const CheckFinding& f, bool color) {
        << (f.introduced ? "introduced" : "already present") << ": " << f.items.size()
        << " items claim it\n";
   } else {
-    os << head << " duplicate uid " << paint(color, f.uid, "1") << " "
+    os << head << " duplicate uid " << paint(color, quote_path(f.uid), "1") << " "
        << (f.introduced ? "introduced" : "already present") << ": " << f.items.size()
        << " files carry it (a copied file?)\n";
   }
   for (const Claimant& c : f.items) {
-    os << "  " << c.path << "\n      uid " << (c.uid.empty() ? "(none)" : c.uid);
+    os << "  " << quote_path(c.path) << "\n      uid " << (c.uid.empty() ? "(none)" : quote_path(c.uid));
     if (!c.created.empty()) os << "  created " << c.created;
     if (f.kind == "duplicate-id") os << (c.keeper ? "  (oldest: keeps the ID)" : "  (newer)");
     os << "\n";
@@ -31,7 +33,7 @@ void print_duplicate(std::ostream& os, const CheckFinding& f, bool color) {
     size_t k = 0;
     for (const Claimant& c : f.items) {
       if (c.keeper) continue;
-      os << "  fix: " << paint(color, "kabsd-guard renumber " + c.path, "1");
+      os << "  fix: " << paint(color, "kabsd-guard renumber " + shell_quote(c.path), "1");
       if (k < f.suggested_ids.size()) os << "   (next free ID: " << f.suggested_ids[k] << ")";
       os << "\n";
       ++k;
@@ -44,9 +46,9 @@ void print_duplicate(std::ostream& os, const CheckFinding& f, bool color) {
 void print_file_finding(std::ostream& os, const CheckFinding& f, bool color) {
   std::string head = f.severity == Severity::Error ? paint(color, "error:", "1;31")
                                                    : paint(color, "warning:", "1;33");
-  os << head << " " << f.items.front().path;
+  os << head << " " << quote_path(f.items.front().path);
   if (f.line > 0) os << ":" << f.line;
-  os << ": " << f.kind << ": " << f.message << "\n";
+  os << ": " << f.kind << ": " << escape_controls(f.message) << "\n";
 }
 
 bool is_duplicate(const CheckFinding& f) { return f.kind == "duplicate-id" || f.kind == "duplicate-uid"; }

@@ -1,5 +1,7 @@
 #include "cli/session.h"
 
+#include "util/strings.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -103,11 +105,23 @@ const Product& Session::pick_product(const std::string& key) {
 
 std::string Session::db_path(const Product& product) const {
   if (!globals_.db.empty()) return fs::absolute(globals_.db).string();
+  if (!product.db_refused.empty()) throw UsageError("product " + quote_path(product.key) + ": " + product.db_refused);
   std::string rel = product.db_path();
-  if (!rel.empty() && rel.front() == '/') return rel;
   if (repo_.is_bare())
     throw UsageError("a bare repository has no working tree for the sequence database; pass --db PATH");
-  return absolute(rel);
+  std::string path = absolute(rel);
+  // The config keeps the path inside the working tree; a symlinked folder
+  // on the way must not take it out (issue 15): nothing is written outside.
+  std::error_code ec;
+  const fs::path top = fs::weakly_canonical(repo_.workdir(), ec);
+  const fs::path real = ec ? fs::path() : fs::weakly_canonical(path, ec);
+  const std::string top_s = top.string(), real_s = real.string();
+  if (ec || real_s.size() <= top_s.size() || real_s.compare(0, top_s.size(), top_s) != 0 ||
+      (real_s[top_s.size()] != '/' && top_s.back() != '/'))
+    throw UsageError("the sequence database of product " + quote_path(product.key) + ", " + quote_path(path) +
+                     ", leads outside the working tree (through a symbolic link?); nothing is written there. "
+                     "Pass --db PATH to name one");
+  return path;
 }
 
 std::string Session::absolute(const std::string& rel) const {

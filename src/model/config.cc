@@ -4,6 +4,11 @@
 #include <cctype>
 #include <map>
 #include <sstream>
+// toml++ asserts on some invalid input in debug builds (`[#x]`) where a
+// release build reports a parse error: let every build report it.
+#ifndef NDEBUG
+#define TOML_ASSERT(expr) static_assert(true)
+#endif
 #include <toml++/toml.h>
 
 #include "model/layout.h"
@@ -26,9 +31,78 @@ bool is_vowel(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
+// A path written in the config, resolved against `base` (repository-
+// relative); nullopt when it is absolute or leaves the repository.
+std::optional<std::string> confined(std::string_view base, std::string_view written) {
+  if (written.empty() || written.front() == '/' || written.find('\0') != std::string_view::npos) return std::nullopt;
+  std::string p = path_join(base, written);
+  if (p == ".." || p.rfind("../", 0) == 0) return std::nullopt;
+  return p;
+}
+
+// Whether a product key may become part of a file name: no separators, no
+// control characters, not hidden, not empty; UTF-8 letters are fine.
+bool safe_key(std::string_view key) {
+  if (key.empty() || key.size() > 200 || key.front() == '.' || !is_utf8(key)) return false;
+  for (char c : key) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' || c == '"' ||
+        c == '<' || c == '>' || c == '|')
+      return false;
+  }
+  return true;
+}
+
+std::string unsafe_key_reason(const std::string& key) {
+  return "the product key " + quote_path(key) +
+         " cannot name a file (a path separator, a control character or a leading '.'): the product has no "
+         "sequence database, and reserve and sync refuse it";
+}
+
+const char* type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    default: return "a date or time";
+  }
+}
+
+struct ConfigReader {
+  Config& config;
+
+  void warn(int line, std::string message) {
+    config.findings.push_back({"invalid-config", Severity::Warning, config.path, line, std::move(message)});
+  }
+  static int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+  // The string at `key` of `t`; a value of another type is reported
+  // (naming `what`) and read as absent.
+  std::optional<std::string> text(const toml::table& t, std::string_view key, const std::string& what) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    if (auto v = n->value<std::string>()) return *v;
+    warn(line_of(*n), what + " is " + type_name(*n) + ", not a string; ignored");
+    return std::nullopt;
+  }
+
+  // A configured path, confined to the repository (issue 15).
+  std::optional<std::string> path(const toml::table& t, std::string_view key, const std::string& what,
+                                  std::string_view base, const std::string& instead) {
+    std::optional<std::string> written = text(t, key, what);
+    if (!written) return std::nullopt;
+    if (std::optional<std::string> p = confined(base, *written)) return p;
+    warn(line_of(*t.get(key)), what + " '" + *written + "' is absolute or leaves the repository; " + instead);
+    return std::nullopt;
+  }
+};
+
 }  // namespace
 
 std::string Product::db_path() const {
+  if (!db_refused.empty()) return {};
   return path_join(cache_root, "backlog." + key + ".chunks.v1.db");
 }
 
@@ -71,19 +145,42 @@ Config parse_config(std::string_view toml_text, std::string config_path, std::st
   Config config;
   config.path = std::move(config_path);
   config.base = std::move(base);
+  ConfigReader r{config};
+  // toml++ is not to see what it cannot handle: invalid UTF-8 reaches an
+  // unreachable branch in it (issue 15).
+  if (toml_text.size() > kMaxConfigBytes) {
+    r.warn(0, "the config is larger than the limit of 1 MiB; ignored");
+    return config;
+  }
+  if (!is_utf8(toml_text)) {
+    r.warn(0, "the config is not valid UTF-8; ignored");
+    return config;
+  }
+  // TOML allows no control characters but tab and line ends, and toml++
+  // reaches an unreachable branch on some of them.
+  int line = 1;
+  for (char c : toml_text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') ++line;
+    if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F) {
+      r.warn(line, "the config holds a control character (byte " + std::to_string(u) + "); ignored");
+      return config;
+    }
+  }
   toml::table tbl;
   try {
     tbl = toml::parse(toml_text, config.path);
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
     msg << "cannot parse the config: " << e.description();
-    config.findings.push_back({"invalid-config", Severity::Warning, config.path,
-                               static_cast<int>(e.source().begin.line), msg.str()});
+    r.warn(static_cast<int>(e.source().begin.line), msg.str());
     return config;
   }
-  config.default_product = tbl["defaults"]["default_product"].value_or(std::string());
-  if (auto root = tbl["shared"]["cache"]["root"].value<std::string>())
-    config.cache_root = path_normalize(*root);
+  if (const toml::table* defaults = tbl["defaults"].as_table())
+    config.default_product = r.text(*defaults, "default_product", "[defaults] default_product").value_or("");
+  if (const toml::table* cache = tbl["shared"]["cache"].as_table())
+    if (auto root = r.path(*cache, "root", "[shared.cache] root", "", "the default .kano/cache/backlog is used"))
+      config.cache_root = *root;
 
   if (const toml::table* products = tbl["products"].as_table()) {
     for (const auto& [key, node] : *products) {
@@ -91,21 +188,38 @@ Config parse_config(std::string_view toml_text, std::string config_path, std::st
       if (!t) continue;
       Product p;
       p.key = std::string(key.str());
+      const std::string what = "product " + quote_path(p.key) + ": ";
       p.configured = true;
-      p.name = (*t)["name"].value_or(p.key);
-      p.root = path_join(config.base, (*t)["backlog_root"].value_or(
-                                          std::string(kProductsDir) + "/" + p.key));
-      p.cache_root = path_normalize((*t)["cache_root"].value_or(config.cache_root));
-      std::string prefix = to_upper((*t)["prefix"].value_or(std::string()));
+      p.name = r.text(*t, "name", what + "name").value_or(p.key);
+      std::optional<std::string> root;
+      if (t->contains("backlog_root")) {
+        root = r.path(*t, "backlog_root", what + "backlog_root", config.base, "the product is not read");
+        if (!root) continue;
+      } else if (safe_key(p.key)) {
+        root = path_join(config.base, std::string(kProductsDir) + "/" + p.key);
+      } else {
+        r.warn(ConfigReader::line_of(*t), "product " + quote_path(p.key) +
+                                              " has no backlog_root and a key that cannot name a folder; "
+                                              "the product is not read");
+        continue;
+      }
+      p.root = *root;
+      p.cache_root = config.cache_root;
+      if (t->contains("cache_root"))
+        if (auto c = r.path(*t, "cache_root", what + "cache_root", "", "the shared cache root is used"))
+          p.cache_root = *c;
+      if (!safe_key(p.key)) {
+        p.db_refused = unsafe_key_reason(p.key);
+        r.warn(ConfigReader::line_of(*t), p.db_refused);
+      }
+      std::string prefix = to_upper(r.text(*t, "prefix", what + "prefix").value_or(std::string()));
       if (!prefix.empty()) {
         if (valid_prefix(prefix)) {
           p.prefix = prefix;
           p.prefix_from = Product::PrefixFrom::Config;
         } else {
-          int line = static_cast<int>((*t)["prefix"].node()->source().begin.line);
-          config.findings.push_back({"invalid-config", Severity::Warning, config.path, line,
-                                     "product " + p.key + ": prefix '" + prefix +
-                                         "' is not letters and digits; ignored"});
+          r.warn(ConfigReader::line_of(*t->get("prefix")),
+                 what + "prefix '" + prefix + "' is not letters and digits; ignored");
         }
       }
       config.products.push_back(std::move(p));
@@ -127,6 +241,10 @@ void add_discovered_products(Config& config, const std::vector<std::string>& pro
     p.name = p.key;
     p.root = std::move(root);
     p.cache_root = config.cache_root;
+    if (!safe_key(p.key)) {
+      p.db_refused = unsafe_key_reason(p.key);
+      config.findings.push_back({"invalid-config", Severity::Warning, p.root, 0, p.db_refused});
+    }
     config.products.push_back(std::move(p));
   };
   for (const std::string& dir : product_dirs) add(path_normalize(dir), std::string(path_basename(dir)));

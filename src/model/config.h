@@ -22,10 +22,14 @@ struct Product {
   std::string prefix;  // upper case
   PrefixFrom prefix_from = PrefixFrom::Key;
   std::string root;        // product root
-  std::string cache_root;  // repository-relative, or absolute when configured so
+  std::string cache_root;  // repository-relative, inside the repository
   bool configured = false; // listed in the config file
+  // Why the key cannot name the database file ("" when it can): it is
+  // repository content, and becomes a file name only through a strict set
+  // of characters (issue 15).
+  std::string db_refused;
 
-  // `<cache root>/backlog.<key>.chunks.v1.db`
+  // `<cache root>/backlog.<key>.chunks.v1.db`; "" when db_refused.
   std::string db_path() const;
 };
 
@@ -42,9 +46,16 @@ struct Config {
   const Product* product_for_path(std::string_view path) const;
 };
 
+// A config file larger than this is not read.
+inline constexpr size_t kMaxConfigBytes = size_t{1} << 20;
+
 // Parses the TOML text of a config found at `config_path` (repo-relative),
 // whose `.kano` folder sits in `base`. A syntax error becomes a finding and an
-// empty product list; it never throws.
+// empty product list; it never throws. Every path it names (backlog_root,
+// cache_root, [shared.cache] root) must stay inside the repository: an
+// absolute one or one that leaves it is reported (invalid-config) and not
+// used. A value of the wrong type is reported and read as absent; text that
+// is not UTF-8, or over kMaxConfigBytes, is not parsed.
 Config parse_config(std::string_view toml_text, std::string config_path, std::string base);
 
 // Adds the products found on disk that the config does not list:

@@ -35,8 +35,66 @@ cache_root = "/tmp/cache"
   EXPECT_EQ(k->db_path(), ".kano/cache/backlog/backlog.kano.chunks.v1.db");
   EXPECT_EQ(c.find("other")->root, "custom/place");
   EXPECT_EQ(c.default_product, "kano");
-  EXPECT_EQ(c.find("other")->db_path(), "/tmp/cache/backlog.other.chunks.v1.db");
+  // An absolute cache_root is repository content naming a place outside
+  // it: refused, with a finding, and the shared root used (issue 15).
+  EXPECT_EQ(c.find("other")->db_path(), ".kano/cache/backlog/backlog.other.chunks.v1.db");
+  ASSERT_EQ(c.findings.size(), 1u);
+  EXPECT_NE(c.findings[0].message.find("cache_root '/tmp/cache' is absolute or leaves the repository"),
+            std::string::npos)
+      << c.findings[0].message;
   EXPECT_EQ(c.product_for_path("custom/place/items/x.md"), c.find("other"));
+}
+
+// Nothing the config says may lead outside the repository (issue 15).
+TEST(ModelConfig, PathsStayInsideTheRepository) {
+  Config c = parse_config(R"(
+[shared.cache]
+root = "../../outside"
+[products."../../../../elsewhere/x"]
+backlog_root = "_kano/backlog/products/x"
+[products.etc]
+backlog_root = "../../etc"
+[products.abs]
+backlog_root = "/etc"
+[products.fine]
+backlog_root = "sub/../_kano/backlog/products/fine"
+cache_root = "sub/../../.."
+[products.typed]
+prefix = 42
+name = ["x"]
+)", ".kano/backlog_config.toml", "");
+  EXPECT_EQ(c.cache_root, ".kano/cache/backlog");
+  EXPECT_FALSE(c.find("etc"));
+  EXPECT_FALSE(c.find("abs"));
+  const Product* evil = c.find("../../../../elsewhere/x");
+  ASSERT_TRUE(evil);
+  EXPECT_EQ(evil->db_path(), "");
+  EXPECT_FALSE(evil->db_refused.empty());
+  const Product* fine = c.find("fine");
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(fine->root, "_kano/backlog/products/fine");
+  EXPECT_EQ(fine->db_path(), ".kano/cache/backlog/backlog.fine.chunks.v1.db");
+  const Product* typed = c.find("typed");
+  ASSERT_TRUE(typed);
+  EXPECT_EQ(typed->name, "typed");
+  EXPECT_NE(typed->prefix_from, Product::PrefixFrom::Config);
+  std::string all;
+  for (const Finding& f : c.findings) all += f.message + "\n";
+  for (const char* want : {"[shared.cache] root '../../outside'", "backlog_root '../../etc'", "backlog_root '/etc'",
+                           "cache_root 'sub/../../..'", "cannot name a file", "prefix is an integer, not a string",
+                           "name is an array, not a string"})
+    EXPECT_NE(all.find(want), std::string::npos) << want << " in\n" << all;
+}
+
+TEST(ModelConfig, TextThatIsNotUtf8IsNotParsed) {
+  for (const std::string& bad : {std::string("[products.p]\nname = \"\xC3\x28\"\n"), std::string("x = \"\xED\xA0\x80\"\n"),
+                                 std::string("[#x]\n\xFF"), std::string(size_t(2) << 20, 'a'),
+                                 std::string("x = \"a\x01b\"\n"), std::string("[#x]\n")}) {
+    Config c = parse_config(bad, ".kano/backlog_config.toml", "");
+    ASSERT_EQ(c.findings.size(), 1u);
+    EXPECT_EQ(c.findings[0].kind, "invalid-config");
+    EXPECT_TRUE(c.products.empty());
+  }
 }
 
 TEST(ModelConfig, RelativeToKanoFolder) {

@@ -1,5 +1,6 @@
 #include "util/strings.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace kg {
@@ -57,22 +58,139 @@ std::string zero_pad(long long n, int width) {
   return n < 0 ? "-" + digits : digits;
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence at `i` (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF); 0 when there is
+// none.
+size_t utf8_length(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c == 0xE0) n = 3, lo = 0xA0;
+  else if (c == 0xED) n = 3, hi = 0x9F;
+  else if (c >= 0xE1 && c <= 0xEF) n = 3;
+  else if (c == 0xF0) n = 4, lo = 0x90;
+  else if (c == 0xF4) n = 4, hi = 0x8F;
+  else if (c >= 0xF1 && c <= 0xF3) n = 4;
+  else return 0;
+  if (i + n > s.size()) return 0;
+  const auto second = static_cast<unsigned char>(s[i + 1]);
+  if (second < lo || second > hi) return 0;
+  for (size_t k = 2; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+}  // namespace
+
 bool is_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int extra;
-    if (c < 0x80) extra = 0;
-    else if ((c & 0xE0) == 0xC0 && c >= 0xC2) extra = 1;
-    else if ((c & 0xF0) == 0xE0) extra = 2;
-    else if ((c & 0xF8) == 0xF0 && c <= 0xF4) extra = 3;
-    else return false;
-    if (i + static_cast<size_t>(extra) >= s.size() && extra > 0) return false;
-    for (int k = 1; k <= extra; ++k)
-      if ((static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0xC0) != 0x80) return false;
-    i += static_cast<size_t>(extra) + 1;
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = utf8_length(s, i);
+    if (n == 0) return false;
+    i += n;
   }
   return true;
+}
+
+namespace {
+
+// quote_path's escaping; `quote_marks`: escape '"' and '\\' as well.
+std::string escape(std::string_view s, bool quote_marks, bool* changed) {
+  std::string out;
+  bool quoted = false;
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = utf8_length(s, i);
+    const auto c = static_cast<unsigned char>(s[i]);
+    // C1 controls (U+0080..U+009F) steer terminals as C0 ones do.
+    const bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (n > 1 && !c1) {
+      out.append(s.substr(i, n));
+      i += n;
+      continue;
+    }
+    const char* esc = nullptr;
+    switch (c) {
+      case '\a': esc = "\\a"; break;
+      case '\b': esc = "\\b"; break;
+      case '\t': esc = "\\t"; break;
+      case '\n': esc = "\\n"; break;
+      case '\v': esc = "\\v"; break;
+      case '\f': esc = "\\f"; break;
+      case '\r': esc = "\\r"; break;
+      case '"': esc = quote_marks ? "\\\"" : nullptr; break;
+      case '\\': esc = quote_marks ? "\\\\" : nullptr; break;
+      default: break;
+    }
+    if (esc) {
+      out += esc;
+      quoted = true;
+    } else if (n == 0 || c1 || c < 0x20 || c == 0x7F) {
+      const size_t bytes = c1 ? 2 : 1;
+      for (size_t k = 0; k < bytes; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        out += '\\';
+        out += static_cast<char>('0' + ((b >> 6) & 7));
+        out += static_cast<char>('0' + ((b >> 3) & 7));
+        out += static_cast<char>('0' + (b & 7));
+      }
+      quoted = true;
+      i += bytes;
+      continue;
+    } else {
+      out += static_cast<char>(c);
+    }
+    ++i;
+  }
+  *changed = quoted;
+  return out;
+}
+
+bool shell_safe(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("._/-+@%,:=").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string quote_path(std::string_view s) {
+  bool changed = false;
+  std::string out = escape(s, true, &changed);
+  return changed ? "\"" + out + "\"" : out;
+}
+
+std::string escape_controls(std::string_view s) {
+  bool changed = false;
+  return escape(s, false, &changed);
+}
+
+std::string shell_quote(std::string_view s) {
+  if (!s.empty() && std::all_of(s.begin(), s.end(), shell_safe)) return std::string(s);
+  bool changed = false;
+  escape(s, false, &changed);
+  std::string out;
+  if (!changed) {  // printable: single quotes
+    out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  }
+  out = "$'";  // ANSI-C quoting, understood by bash, zsh and ksh
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\'' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u >= 0x20 && u < 0x7F) {
+      out += c;
+    } else {
+      out += '\\';
+      out += static_cast<char>('0' + ((u >> 6) & 7));
+      out += static_cast<char>('0' + ((u >> 3) & 7));
+      out += static_cast<char>('0' + (u & 7));
+    }
+  }
+  return out + "'";
 }
 
 }  // namespace kg
