@@ -3,8 +3,10 @@
 
 The text seeds (frontmatter, YAML, configs, IDs) are written out below; the
 binary ones (index files, trees, deltas, packs) come from the real `git`
-binary run on a throwaway repository. Run it from anywhere; it replaces
-fuzz/corpus/ entirely. Needs git and python3.
+binary run on a throwaway repository (commit dates are fixed; the index
+files carry the stat data of the moment, so they differ from run to run).
+Run it from anywhere; it replaces fuzz/corpus/ entirely. Needs git and
+python3.
 """
 import os
 import shutil
@@ -251,8 +253,6 @@ def pack_seeds(repo, tmp):
             while back_c & 0x80:
                 back_c = pack[p]; p += 1
             delta = d.decompress(pack[p:])
-            base_oid = git(repo, "cat-file", "-p", oid)  # only to be sure it exists
-            del base_oid
             # The base: what `verify-pack -v` names in its last column.
             line = next(l for l in listing if l.startswith(oid))
             base_sha = line.split()[-1]
