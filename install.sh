@@ -7,12 +7,14 @@
 #                         hooks, sequence sync and a check report.
 #   ./install.sh --test   install dependencies, build with tests and run the
 #                         whole suite through ctest, then again under
-#                         AddressSanitizer + UndefinedBehaviorSanitizer.
+#                         AddressSanitizer + UndefinedBehaviorSanitizer,
+#                         then (with clang) each libFuzzer target for 20 s.
 #
 # Options:
 #   --prefix DIR          install prefix (default /usr/local)
 #   --no-deps             do not call apt-get
 #   --no-sanitize         with --test: skip the sanitizer pass
+#   --no-fuzz             with --test: skip the fuzzing pass
 #   -j N                  parallel build jobs (default: nproc)
 set -euo pipefail
 
@@ -22,6 +24,7 @@ repo=
 prefix=/usr/local
 deps=1
 sanitize=1
+fuzz=1
 jobs=$(nproc 2>/dev/null || echo 2)
 
 while [ $# -gt 0 ]; do
@@ -31,8 +34,9 @@ while [ $# -gt 0 ]; do
     --prefix=*) prefix=${1#--prefix=} ;;
     --no-deps) deps=0 ;;
     --no-sanitize) sanitize=0 ;;
+    --no-fuzz) fuzz=0 ;;
     -j) jobs=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) repo=$1 ;;
   esac
@@ -46,7 +50,7 @@ as_root() {
 
 build_deps=(g++ cmake pkg-config make libgit2-dev libsqlite3-dev libyaml-cpp-dev zlib1g-dev
             libcli11-dev libtomlplusplus-dev nlohmann-json3-dev git)
-test_deps=(libgtest-dev sqlite3 python3 python3-yaml pre-commit strace)
+test_deps=(libgtest-dev sqlite3 python3 python3-yaml pre-commit strace clang libclang-rt-14-dev)
 
 install_deps() {
   [ "$deps" = 1 ] || return 0
@@ -74,6 +78,12 @@ if [ "$mode" = test ]; then
     say "running the suite again under ASan + UBSan"
     build "$here/build/asan" -DCMAKE_BUILD_TYPE=Debug -DKG_TESTS=ON -DKG_SANITIZE=ON
     (cd "$here/build/asan" && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+  fi
+  if [ "$fuzz" = 1 ] && command -v clang++ >/dev/null 2>&1; then
+    say "fuzzing each parser for 20 s (fuzz/, docs/fuzzing.md)"
+    CC=clang CXX=clang++ cmake -S "$here" -B "$here/build/fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKG_FUZZ=ON >/dev/null
+    cmake --build "$here/build/fuzz" --target fuzzers -j "$jobs"
+    "$here/fuzz/run" --build "$here/build/fuzz" --seconds 20 --jobs "$jobs"
   fi
   if [ -x "$here/bench/run" ]; then
     say "benchmark smoke test (1,000 items, no timing assertion)"
