@@ -1,5 +1,6 @@
 #include "git/delta.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -26,6 +27,10 @@ bool apply_delta(std::string_view base, std::string_view delta, std::string& out
   uint64_t base_size = 0, size = 0;
   if (!read_size(p, end, base_size) || base_size != base.size()) return false;
   if (!read_size(p, end, size) || size > out.max_size()) return false;
+  // Each instruction makes at most max(base, 127) bytes: a declared size
+  // beyond that is a lie, and is not allocated (fuzz/known/delta-*).
+  const uint64_t per_op = std::max<uint64_t>(base.size(), 127);
+  if (size > static_cast<uint64_t>(end - p) * per_op) return false;
   out.resize(static_cast<size_t>(size));
   size_t at = 0;
   while (p < end) {

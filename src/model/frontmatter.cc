@@ -32,19 +32,21 @@ bool is_fence(std::string_view line) {
 // Refs below `node`, visiting at most `*budget` nodes: aliases are followed
 // (a list may be an alias of another), so a few lines of anchors can stand
 // for billions of nodes. False when the budget ran out.
+// An alias to its own ancestor (`links: &a [*a]`) makes the structure
+// cyclic: the depth is bounded too.
 bool collect_refs(const YAML::Node& node, const std::string& field, int first_line,
-                  std::vector<Frontmatter::Ref>& out, int* budget) {
+                  std::vector<Frontmatter::Ref>& out, int* budget, int depth = 0) {
   if (!node) return true;
-  if (--*budget < 0) return false;
+  if (--*budget < 0 || depth > kMaxFrontmatterDepth) return false;
   if (node.IsScalar()) {
     std::string v = node.Scalar();
     if (!v.empty()) out.push_back({field, v, first_line + node.Mark().line});
   } else if (node.IsSequence()) {
     for (const auto& child : node)
-      if (!collect_refs(child, field, first_line, out, budget)) return false;
+      if (!collect_refs(child, field, first_line, out, budget, depth + 1)) return false;
   } else if (node.IsMap()) {
     for (const auto& kv : node)
-      if (!collect_refs(kv.second, field, first_line, out, budget)) return false;
+      if (!collect_refs(kv.second, field, first_line, out, budget, depth + 1)) return false;
   }
   return true;
 }
@@ -216,7 +218,8 @@ Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
       if (!collect_refs(root[field], field, 2, fm.refs, &budget)) {
         fm.refs.clear();
         fm.limit = "the frontmatter's references expand to more than the limit of " +
-                   std::to_string(kMaxFrontmatterNodes) + " YAML nodes (aliases); they are not read";
+                   std::to_string(kMaxFrontmatterNodes) + " YAML nodes or " + std::to_string(kMaxFrontmatterDepth) +
+                   " levels (aliases); they are not read";
         break;
       }
   } catch (const YAML::Exception& e) {

@@ -1,6 +1,11 @@
 #include "store/reservation.h"
 
+#include <sqlite3.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 #include <stdexcept>
 
@@ -47,6 +52,13 @@ void validate(const ReserveRequest& r) {
   if (r.floor < 0) throw std::invalid_argument("reserve: floor must not be negative");
 }
 
+// What a concurrent rebuild of the database (the Python tool deletes and
+// recreates the file) makes SQLite report: the reservation is tried again
+// on the new file.
+bool replaced_under_us(int code) {
+  return code == SQLITE_IOERR_DELETE_NOENT || code == SQLITE_READONLY_DBMOVED;
+}
+
 // Runs `write` on a file that may turn out unwritable only now; a read-only
 // failure gives the file up (returns false), anything else propagates.
 template <typename Write, typename Drop>
@@ -55,20 +67,54 @@ bool try_write(Write write, Drop drop) {
     write();
     return true;
   } catch (const StoreError& e) {
-    if (!is_readonly(e.code())) throw;
+    if (!is_readonly(e.code()) || replaced_under_us(e.code())) throw;
     drop(e.what());
     return false;
   }
 }
 
+// The file at `path`: its device and inode; {0, 0} when there is none.
+std::pair<dev_t, ino_t> file_id(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {0, 0};
+  return {st.st_dev, st.st_ino};
+}
+
+struct Replaced {};  // the database file was replaced while reserving
+
+ReserveResult reserve_once(const ReserveRequest& request);
+
 }  // namespace
 
 ReserveResult reserve(const ReserveRequest& request) {
   validate(request);
+  constexpr int kAttempts = 50;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return reserve_once(request);
+    } catch (const Replaced&) {
+      if (attempt == kAttempts)
+        throw StoreError("the sequence database " + request.db_path + " was replaced " + std::to_string(kAttempts) +
+                         " times while reserving; try again");
+    } catch (const StoreError& e) {
+      if (!replaced_under_us(e.code()) || attempt == kAttempts) throw;
+    }
+    // Let the rebuild finish: a few milliseconds, more each time.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt));
+  }
+}
+
+namespace {
+
+ReserveResult reserve_once(const ReserveRequest& request) {
   const std::string prefix = to_upper(request.prefix);
   const std::string code = to_upper(request.type_code);
 
+  // The file locked must be the file at the path, before and after.
+  const auto before_open = file_id(request.db_path);
   SequenceLocks locks(request.journal_dir, request.db_path, lock_deadline());
+  const auto locked = file_id(request.db_path);
+  if (locks.chunks() && before_open.second != 0 && before_open != locked) throw Replaced{};
   ReserveResult result;
   result.warnings = locks.warnings();
   if (!locks.chunks() && request.no_fallback) refuse_fallback(locks);
@@ -97,6 +143,9 @@ ReserveResult reserve(const ReserveRequest& request) {
         [&] {
           raise_sequence(*locks.chunks(), prefix, code, result.last);
           locks.commit_chunks();
+          // Committed to a file no longer at the path: the journal is not
+          // written (rolled back with `locks`), and it is all done again.
+          if (file_id(request.db_path) != locked) throw Replaced{};
         },
         [&](const std::string& why) { locks.drop_chunks(reason_without_path(why, request.db_path)); });
     if (!locks.chunks() && request.no_fallback) refuse_fallback(locks);
@@ -121,6 +170,8 @@ ReserveResult reserve(const ReserveRequest& request) {
     result.warnings.push_back(no_journal_warning(locks));
   return result;
 }
+
+}  // namespace
 
 SyncResult raise_all(const std::string& journal_dir, const std::string& db_path,
                      const std::map<SequenceKey, int64_t>& highest_in_files, bool dry_run) {
