@@ -18,6 +18,7 @@
 #include <toml++/toml.h>
 
 #include "model/layout.h"
+#include "model/toml_ascii.h"
 #include "util/paths.h"
 #include "util/strings.h"
 
@@ -173,9 +174,14 @@ Config parse_config(std::string_view toml_text, std::string config_path, std::st
       return config;
     }
   }
+  AsciiToml ascii = ascii_toml(toml_text);
+  if (!ascii.ok) {
+    r.warn(ascii.error_line, ascii.error);
+    return config;
+  }
   toml::table tbl;
   try {
-    tbl = toml::parse(toml_text, config.path);
+    tbl = toml::parse(ascii.text, config.path);
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
     msg << "cannot parse the config: " << e.description();

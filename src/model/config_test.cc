@@ -143,3 +143,28 @@ TEST(ModelConfig, ConfiguredPrefixWinsAndWarns) {
 }
 
 }  // namespace kg
+
+namespace kg {
+
+// toml++ is given ASCII only (model/toml_ascii.h): the meaning of valid TOML
+// stays, the rest is refused before toml++ can reach undefined behaviour.
+TEST(ModelConfig, NonAsciiTextKeepsItsMeaning) {
+  Config c = parse_config(
+      "# caf\xC3\xA9 \xC7\xA4\n[products.\"caf\xC3\xA9\"]\nname = 'D\xC3\xA9mo \"q\" \\ x'\nprefix = \"DM\"\n"
+      "[products.b]\nname = \"\xF0\x9F\x98\x80 \\\"y\\\"\"\n",
+      ".kano/backlog_config.toml", "");
+  ASSERT_TRUE(c.findings.empty()) << c.findings[0].message;
+  const Product* p = c.find("caf\xC3\xA9");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->name, "D\xC3\xA9mo \"q\" \\ x");
+  ASSERT_TRUE(c.find("b"));
+  EXPECT_EQ(c.find("b")->name, "\xF0\x9F\x98\x80 \"y\"");
+  for (const std::string bad : {"\xC7\xA4/pr\n", "[products.caf\xC3\xA9]\n", "x = '''\xC3\xA9'''\n",
+                                "x = \"\\\xC3\xA9\"\n"}) {
+    Config b = parse_config(bad, ".kano/backlog_config.toml", "");
+    ASSERT_EQ(b.findings.size(), 1u) << bad;
+    EXPECT_NE(b.findings[0].message.find("not ASCII"), std::string::npos) << b.findings[0].message;
+  }
+}
+
+}  // namespace kg
