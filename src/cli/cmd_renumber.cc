@@ -119,12 +119,12 @@ void print_recovery(const Session& s, const RecoveryResult& r, bool resume_comma
     if (resume_command) std::cout << "No interrupted renumber: nothing to resume.\n";
     return;
   }
-  std::string text = "finished an interrupted renumber: " + std::to_string(r.moves) + " move(s); " +
-                     std::to_string(r.written) + " new file(s) written, " + std::to_string(r.removed) +
-                     " old file(s) removed, " + std::to_string(r.temporaries) + " temporary file(s) removed" +
-                     (r.staged ? ", the renames staged" : "");
-  if (resume_command) std::cout << "Resumed: " << text.substr(9) << ".\n";
-  else s.out().note("note: " + text + ".");
+  const std::string what = std::to_string(r.moves) + " move(s); " + std::to_string(r.written) +
+                           " new file(s) written, " + std::to_string(r.removed) + " old file(s) removed, " +
+                           std::to_string(r.temporaries) + " temporary file(s) removed" +
+                           (r.staged ? ", the renames staged" : "");
+  if (resume_command) std::cout << "Resumed: " << what << ".\n";
+  else s.out().note("note: finished an interrupted renumber first: " + what + ".");
 }
 
 // Rolls a pending intent forward (under the lock the caller holds).
