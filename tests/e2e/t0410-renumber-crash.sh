@@ -5,7 +5,9 @@
 # no uid in two files, no temporary file, the renames staged, no duplicate.
 . "$(dirname "$0")/lib.sh"
 
-GROUPS_N=8
+# The number of duplicate pairs: 5 for the kill at every step (17 steps),
+# more for the random kills (a wider window while files change).
+GROUPS_N=5
 
 # crash_repo DIR: GROUPS_N duplicate pairs, committed; every newer claimant
 # is long enough for git's rename detection.
@@ -14,13 +16,12 @@ crash_repo() {
   for n in $(seq 1 $GROUPS_N); do
     id=$(printf 'DEMO-TSK-%04d' $((n * 3))) && k=1 &&
     for side in a b; do
-      add_item "$1" "$id" "$(uid_n $((n * 10 + k)))" "$side" &&
-      f="$1/$(item_path "$id" "$side")" &&
+      f="$1/$(item_path "$id" "$side")" && write_item "$f" "$id" "$(uid_n $((n * 10 + k)))" &&
       for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "2025-01-02 10:$((10 + i)) [agent=tester] Step $i on $id $side"; done >>"$f" &&
-      git -C "$1" add "$(item_path "$id" "$side")" && k=2 || return 1
+      k=2 || return 1
     done
   done &&
-  git -C "$1" commit -qm dups && kabsd-guard -C "$1" sync >/dev/null
+  git -C "$1" add -A && git -C "$1" commit -qm dups && kabsd-guard -C "$1" sync >/dev/null
 }
 
 # kill_after MS ARGS...: runs `kabsd-guard ARGS`, killed with SIGKILL after
@@ -104,11 +105,12 @@ test_expect_success 'a pending renumber: commands warn, pre-commit refuses, the 
 '
 
 test_expect_success '20 SIGKILLs at random times (renumber, then --resume too): always recovered' '
-  cp -a template t && start=$(date +%s%N) && kabsd-guard -C t renumber --all >/dev/null &&
+  GROUPS_N=20 && crash_repo big &&
+  cp -a big t && start=$(date +%s%N) && kabsd-guard -C t renumber --all >/dev/null &&
   ms=$(( ($(date +%s%N) - start) / 1000000 )) && echo "one run: ${ms} ms" &&
   : >locks && mid=0 &&
   for i in $(seq 1 20); do
-    rm -rf r && cp -a template r &&
+    rm -rf r && cp -a big r &&
     kill_after $((RANDOM % (ms + 1))) -C r renumber --all &&
     if [ -e r/.git/kabsd-guard/renumber-intent.json ]; then mid=$((mid + 1)); fi &&
     if [ $((i % 2)) = 0 ]; then kill_after $((RANDOM % 15)) -C r renumber --resume; fi &&
