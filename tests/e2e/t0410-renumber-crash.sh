@@ -104,6 +104,17 @@ test_expect_success 'a pending renumber: commands warn, pre-commit refuses, the 
   grep "Nothing to renumber" out && finish w
 '
 
+test_expect_success 'a stale index.lock: --resume says what to do and keeps the intent until it is gone' '
+  rm -rf l && cp -a template l &&
+  code=0 && KABSD_GUARD_TEST_CRASH_AFTER=$((1 + 3 * GROUPS_N)) kabsd-guard -C l renumber --all >/dev/null 2>&1 || code=$? &&
+  test $code = 137 && : >l/.git/index.lock &&
+  code=0 && kabsd-guard -C l renumber --resume >out 2>err || code=$? &&
+  test $code = 3 && grep "If no git process is running, remove .*index.lock" err &&
+  test -e l/.git/kabsd-guard/renumber-intent.json &&
+  rm l/.git/index.lock && kabsd-guard -C l renumber --resume >out && grep "^Resumed: $GROUPS_N move(s); 0 new" out &&
+  finish l
+'
+
 test_expect_success '20 SIGKILLs at random times (renumber, then --resume too): always recovered' '
   GROUPS_N=20 && crash_repo big &&
   cp -a big t && start=$(date +%s%N) && kabsd-guard -C t renumber --all >/dev/null &&
