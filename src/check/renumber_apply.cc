@@ -1,6 +1,7 @@
-// renumber, step 4: the file and index changes, all or nothing. New files
-// are written first (never replacing anything), then the old ones removed,
-// then the index written once; a failure undoes the steps already taken.
+// renumber, step 4: the file and index changes, all or nothing. The intent
+// journal is written first, then the new files (never replacing anything),
+// then the old ones removed, then the index written once; a failure undoes
+// the steps already taken, a killed process is rolled forward later.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
