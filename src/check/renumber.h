@@ -5,6 +5,7 @@
 //   find_references who else mentions an old ID    (renumber_refs.cc)
 //   number_*        the new IDs and paths          (renumber_number.cc)
 //   preflight/apply the file and index changes     (renumber_apply.cc)
+//   intent/recovery crash safety                   (renumber_intent.h)
 #pragma once
 
 #include <functional>
@@ -152,7 +153,9 @@ struct ApplyOptions {
 
 // Writes every new file (never replacing one), removes the old ones, then
 // stages the renames of tracked files in one index write. On any failure
-// undoes what was done and throws RenumberFailed naming the cause.
+// undoes what was done and throws RenumberFailed naming the cause. Records
+// the moves in the intent journal first (renumber_intent.h), so a killed
+// run is rolled forward by recover_renumber().
 void apply(RenumberPlan& plan, const Repo& repo, const std::string& workdir, const ApplyOptions& options);
 
 // The file's new bytes: the id value replaced and the worklog line appended.

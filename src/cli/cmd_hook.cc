@@ -46,6 +46,10 @@ RenderOptions refusing(const std::string& what, const std::string& bypass) {
 }
 
 int staged(Session& s, const std::string& what) {
+  if (s.renumber_pending()) {  // a half-applied renumber in the working tree (docs/renumber.md)
+    s.out().error(what + " refused: finish the interrupted renumber first with 'kabsd-guard renumber --resume'");
+    return kFindings;
+  }
   // Most commits: read only what changed. Through the claim index that also
   // reports a refusal (every claimant, suggestions from the numbers in use);
   // else anything to refuse is reported from the full comparison.

@@ -7,6 +7,7 @@
 
 #include "check/compare.h"
 #include "check/renumber.h"
+#include "check/renumber_intent.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/session.h"
@@ -28,6 +29,7 @@ struct RenumberOptions {
   bool introduced = false;
   bool filenames = false;
   bool no_stage = false;
+  bool resume = false;
 };
 
 const char* kind_name(RenumberMove::Kind k) { return k == RenumberMove::Kind::Renumber ? "renumber" : "rename"; }
@@ -101,32 +103,74 @@ void print_human(const Session& s, const RenumberPlan& plan, bool dry_run, bool 
   }
 }
 
+void print_recovery(const Session& s, const RecoveryResult& r, bool resume_command) {
+  for (const std::string& w : r.warnings) s.out().warning(w);
+  if (resume_command && s.globals().json) {
+    std::cout << Json{{"status", r.found ? "resumed" : "nothing-to-resume"},
+                      {"moves", r.moves},
+                      {"written", r.written},
+                      {"removed", r.removed},
+                      {"temporaries", r.temporaries},
+                      {"staged", r.staged},
+                      {"warnings", r.warnings}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
+  if (!r.found) {
+    if (resume_command) std::cout << "No interrupted renumber: nothing to resume.\n";
+    return;
+  }
+  const std::string what = std::to_string(r.moves) + " move(s); " + std::to_string(r.written) +
+                           " new file(s) written, " + std::to_string(r.removed) + " old file(s) removed, " +
+                           std::to_string(r.temporaries) + " temporary file(s) removed" +
+                           (r.staged ? ", the renames staged" : "");
+  if (resume_command) std::cout << "Resumed: " << what << ".\n";
+  else s.out().note("note: finished an interrupted renumber first: " + what + ".");
+}
+
+// Rolls a pending intent forward (under the lock the caller holds).
+int resume(const Session& s, bool resume_command) {
+  try {
+    print_recovery(s, recover_renumber(s.repo()), resume_command);
+  } catch (const RenumberFailed& e) {
+    s.out().error(e.what());
+    return kEnvironment;
+  }
+  return kOk;
+}
+
+// One renumber at a time per worktree; an interrupted one is finished
+// first (a preview only warns: it changes nothing).
+int begin(const Session& s, const RenumberOptions& o, std::optional<RenumberLock>& lock) {
+  if (o.dry_run) {
+    if (renumber_intent_pending(s.repo().git_dir()))
+      s.out().warning("an interrupted renumber is pending; run 'kabsd-guard renumber --resume' to finish it. "
+                      "This preview shows the files as they are now.");
+    return kOk;
+  }
+  try {
+    lock.emplace(s.repo().git_dir());
+  } catch (const RenumberFailed& e) {
+    s.out().error(e.what());
+    return kEnvironment;
+  }
+  return resume(s, o.resume);
+}
+
 Backlog head_backlog(const Session& s) {
   auto tree = s.repo().head_tree();
   if (!tree) return {};
   return scan_backlog(TreeView(s.repo(), *tree), s.scan_options());
 }
 
-int run_renumber(const Globals& g, const RenumberOptions& o) {
-  int modes = (o.target.empty() ? 0 : 1) + (o.all ? 1 : 0) + (o.filenames ? 1 : 0);
-  if (modes != 1) throw UsageError("name exactly one of TARGET, --all or --filenames");
-  if (o.introduced && !o.all) throw UsageError("--introduced goes with --all");
-  std::optional<ItemId> to;
-  if (!o.to.empty()) {
-    if (o.target.empty()) throw UsageError("--to goes with a TARGET (one item to renumber)");
-    to = parse_id(o.to);
-    if (!to) throw UsageError("--to " + o.to + " is not an ID like PREFIX-TSK-0001 or ADR-0001");
-  }
-  Session s(g);
-  if (s.repo().is_bare()) throw UsageError("renumber needs a working tree; this repository is bare");
+// Selects, reads and previews the moves (provisional numbers).
+RenumberPlan make_plan(Session& s, const RenumberOptions& o, const std::optional<ItemId>& to,
+                       std::vector<std::string>& warnings) {
   const Backlog& wt = s.worktree_backlog();
-  if (!wt.has_backlog()) throw UsageError("no kano backlog found (no .kano/backlog_config.toml, no _kano/backlog)");
   const std::string workdir = s.repo().workdir();
-  const bool stage = !o.no_stage;
   auto db_path = [&s](const Product& p) { return s.db_path(p); };
-
   RenumberPlan plan;
-  std::vector<std::string> warnings;
   try {
     if (o.all) {
       if (o.introduced) {
@@ -150,6 +194,33 @@ int run_renumber(const Globals& g, const RenumberOptions& o) {
   } catch (const RenumberRefused& e) {
     throw UsageError(e.what());
   }
+  return plan;
+}
+
+int run_renumber(const Globals& g, const RenumberOptions& o) {
+  int modes = (o.target.empty() ? 0 : 1) + (o.all ? 1 : 0) + (o.filenames ? 1 : 0) + (o.resume ? 1 : 0);
+  if (modes != 1) throw UsageError("name exactly one of TARGET, --all, --filenames or --resume");
+  if (o.resume && (o.dry_run || o.no_stage || o.introduced || !o.to.empty()))
+    throw UsageError("--resume takes no other option: it finishes the interrupted run as it was planned");
+  if (o.introduced && !o.all) throw UsageError("--introduced goes with --all");
+  std::optional<ItemId> to;
+  if (!o.to.empty()) {
+    if (o.target.empty()) throw UsageError("--to goes with a TARGET (one item to renumber)");
+    to = parse_id(o.to);
+    if (!to) throw UsageError("--to " + o.to + " is not an ID like PREFIX-TSK-0001 or ADR-0001");
+  }
+  Session s(g, /*warn_pending_renumber=*/false);
+  if (s.repo().is_bare()) throw UsageError("renumber needs a working tree; this repository is bare");
+  std::optional<RenumberLock> lock;
+  if (int rc = begin(s, o, lock); o.resume || rc != kOk) return rc;
+  const Backlog& wt = s.worktree_backlog();
+  if (!wt.has_backlog()) throw UsageError("no kano backlog found (no .kano/backlog_config.toml, no _kano/backlog)");
+  const std::string workdir = s.repo().workdir();
+  const bool stage = !o.no_stage;
+  auto db_path = [&s](const Product& p) { return s.db_path(p); };
+
+  std::vector<std::string> warnings;
+  RenumberPlan plan = make_plan(s, o, to, warnings);
   for (const std::string& n : plan.notes) s.out().note("note: " + n);
   for (const std::string& w : warnings) s.out().warning(w);
 
@@ -205,6 +276,7 @@ Action add_renumber(CLI::App& app) {
   sub->add_flag("--all", o->all, "Repair every duplicate ID in the working tree");
   sub->add_flag("--introduced", o->introduced, "With --all: only duplicates introduced relative to HEAD");
   sub->add_flag("--filenames", o->filenames, "Rename files whose name's ID differs from their frontmatter id");
+  sub->add_flag("--resume", o->resume, "Finish a renumber that was interrupted (killed, crashed) part way");
   sub->add_flag("--no-stage", o->no_stage, "Leave the index alone (by default tracked files are staged like git mv + git add)");
   sub->footer(R"(The oldest claimant of a duplicated ID keeps it (the creation time in its
 UUIDv7 uid; ties: the smaller uid; no valid uid counts as newest). Each other
@@ -212,7 +284,8 @@ item gets a new ID from the normal reservation path: only its frontmatter id
 value changes, the file is renamed to <NEW-ID>_<slug>.md in the new number's
 bucket, and a worklog line is appended. Other mentions of the old ID are
 reported with file and line, never rewritten. Nothing is overwritten; a
-failure undoes every change.
+failure undoes every change. A run that was killed part way is finished by
+the next renumber, or by 'kabsd-guard renumber --resume'.
 
 Examples:
   kabsd-guard renumber DEMO-TSK-0007 --dry-run     # preview
@@ -220,6 +293,7 @@ Examples:
   kabsd-guard renumber _kano/backlog/products/demo/items/task/0000/DEMO-TSK-0007_x.md --to DEMO-TSK-0100
   kabsd-guard renumber --all --introduced          # what the last commits brought in
   kabsd-guard --json renumber --filenames --dry-run
+  kabsd-guard renumber --resume                    # finish an interrupted run
 )");
   return [o](const Globals& g) { return run_renumber(g, *o); };
 }

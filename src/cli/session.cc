@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "check/renumber_intent.h"
 #include "git/error.h"
 #include "git/tree_view.h"
 #include "git/workdir_view.h"
@@ -46,8 +47,12 @@ std::optional<std::string> inside(const fs::path& path, const std::string& root)
 
 }  // namespace
 
-Session::Session(const Globals& globals)
+Session::Session(const Globals& globals, bool warn_pending_renumber)
     : globals_(globals), out_(globals), repo_(open_repo(globals)), cache_(FactsCache::open(repo_.common_dir())) {
+  renumber_pending_ = !repo_.is_bare() && renumber_intent_pending(repo_.git_dir());
+  if (renumber_pending_ && warn_pending_renumber)
+    out_.warning("a renumber in this worktree was interrupted (or is still running): " +
+                 renumber_intent_path(repo_.git_dir()) + " exists. Run 'kabsd-guard renumber --resume' to finish it.");
   scan_.cache = cache_.get();
   if (!repo_.is_bare()) scan_.start_dir = inside(fs::current_path(), repo_.workdir()).value_or("");
   if (!globals_.config.empty()) {

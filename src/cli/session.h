@@ -15,12 +15,16 @@ class Session {
  public:
   // Applies -C, opens the repository git would use and reads --config.
   // Throws UsageError when there is no repository or --config is unreadable.
-  explicit Session(const Globals& globals);
+  // Warns when an interrupted renumber is pending (one stat; see
+  // docs/renumber.md), unless `warn_pending_renumber` is false.
+  explicit Session(const Globals& globals, bool warn_pending_renumber = true);
 
   const Globals& globals() const { return globals_; }
   const Output& out() const { return out_; }
   const Repo& repo() const { return repo_; }
   const ScanOptions& scan_options() const { return scan_; }
+  // An interrupted (or running) renumber left its intent in this worktree.
+  bool renumber_pending() const { return renumber_pending_; }
 
   // The backlog in the working tree (the HEAD tree in a bare repository).
   const Backlog& worktree_backlog();
@@ -43,6 +47,7 @@ class Session {
   ScanOptions scan_;
   std::optional<Backlog> backlog_;
   std::optional<Config> config_;
+  bool renumber_pending_ = false;
 };
 
 }  // namespace kg::cli
