@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Hostile input (issue 15): nothing a repository contains can hang the
+# guard, make it write outside the repository, or hand out a bad number.
+# Each command runs under `timeout` only so that a regression fails here
+# instead of hanging the suite; speed itself is measured in bench/.
+. "$(dirname "$0")/lib.sh"
+
+T=_kano/backlog/products/demo/items/task/0000
+KG() { timeout 20 kabsd-guard "$@"; }
+
+# alias_bomb KEY: nine levels of nine aliases under KEY, about 2 KB.
+alias_bomb() {
+  printf 'm0: &m0 [DEMO-TSK-0001, DEMO-TSK-0002]\n'
+  for i in 1 2 3 4 5 6 7 8 9; do
+    printf 'm%s: &m%s [' $i $i
+    for k in 1 2 3 4 5 6 7 8 9; do [ $k = 1 ] || printf ', '; printf '*m%s' $((i - 1)); done
+    printf ']\n'
+  done
+  printf '%s: *m9\n' "$1"
+}
+
+test_expect_success 'an alias bomb, a deep nest and a 50 MB file: findings, and their IDs still claimed' '
+  new_repo h && install_guard h &&
+  add_item h DEMO-TSK-0001 $(uid_n 1) && add_item h DEMO-TSK-0002 $(uid_n 2) &&
+  add_item h DEMO-TSK-0003 $(uid_n 3) && git -C h commit -qm base &&
+  { printf -- "---\nid: DEMO-TSK-0001\nuid: %s\n" $(uid_n 11); alias_bomb links; printf -- "---\n"; } >h/$T/DEMO-TSK-0001_bomb.md &&
+  { printf -- "---\nid: DEMO-TSK-0002\nuid: %s\nlinks: " $(uid_n 12); head -c 20000 /dev/zero | tr "\0" "["; printf "\n---\n"; } >h/$T/DEMO-TSK-0002_deep.md &&
+  { printf -- "---\nid: DEMO-TSK-0003\nuid: %s\ntitle: " $(uid_n 13); head -c 50000000 /dev/zero | tr "\0" x; printf "\n---\n"; } >h/$T/DEMO-TSK-0003_huge.md &&
+  git -C h add -A &&
+  KG -C h check >out; test $? = 1 &&
+  grep "DEMO-TSK-0001_bomb.md: frontmatter-limit: .*10000 YAML nodes" out &&
+  grep "DEMO-TSK-0002_deep.md:4: frontmatter-limit: .*nests deeper than the limit of 100 levels" out &&
+  grep "DEMO-TSK-0003_huge.md:1: frontmatter-limit: .*longer than the limit of 1 MiB" out &&
+  grep "duplicate ID DEMO-TSK-0001 introduced" out &&
+  grep "duplicate ID DEMO-TSK-0002 introduced" out &&
+  grep "duplicate ID DEMO-TSK-0003 introduced" out &&
+  test_must_fail timeout 60 git -C h commit -qm hostile 2>err && grep "duplicate ID DEMO-TSK-0001" err &&
+  test "$(KG -C h reserve -t task)" = DEMO-TSK-0004
+'
+
+test_expect_success 'once committed, checkouts and commits still finish' '
+  git -C h commit -qm hostile --no-verify &&
+  timeout 60 git -C h checkout -q -b other HEAD~1 &&
+  timeout 60 git -C h checkout -q main &&
+  add_item h DEMO-TSK-0020 $(uid_n 20) && timeout 60 git -C h commit -qm next &&
+  KG -C h check --tree HEAD >out; test $? = 1 && grep "frontmatter-limit" out
+'
+
+test_expect_success 'a config cannot make sync write outside the repository' '
+  mkdir -p elsewhere && new_repo c && install_guard c &&
+  cat >c/.kano/backlog_config.toml <<-EOT &&
+	[shared.cache]
+	root = "../../elsewhere"
+	[products."../../../elsewhere/x"]
+	backlog_root = "_kano/backlog/products/x"
+	[products.etc]
+	backlog_root = "../../etc"
+	[products.abs]
+	backlog_root = "/tmp"
+	cache_root = "/tmp/kg-hostile-cache"
+	EOT
+  git -C c add -A && git -C c commit -qm evil --no-verify &&
+  KG -C c sync >out 2>err &&
+  grep "not synced: product ../../../elsewhere/x: .*cannot name a file" err &&
+  KG -C c check --tree HEAD >out &&
+  test $(grep -c "is absolute or leaves the repository" out) = 3 &&
+  test -z "$(ls -A elsewhere)" && test ! -e /tmp/kg-hostile-cache &&
+  timeout 60 git -C c checkout -q -b b2 &&
+  test -z "$(ls -A elsewhere)" && test ! -e /tmp/kg-hostile-cache &&
+  test_must_fail KG -C c reserve -t task --product ../../../elsewhere/x 2>err &&
+  grep "cannot name a file" err
+'
+
+test_expect_success 'a symlinked cache folder cannot take the database out of the tree' '
+  mkdir -p outside && new_repo s &&
+  mkdir -p s/.kano/cache && ln -s "$TRASH/outside" s/.kano/cache/backlog &&
+  add_item s DEMO-TSK-0001 $(uid_n 1) && git -C s commit -qm one &&
+  test_must_fail KG -C s reserve -t task 2>err &&
+  grep "leads outside the working tree" err &&
+  KG -C s sync 2>err && grep "not synced" err &&
+  test -z "$(ls -A outside)"
+'
+
+test_expect_success 'numbers stay valid: the largest ID, odd stored values, --count' '
+  new_repo n && add_item n DEMO-TSK-999999999999999 $(uid_n 1) big && git -C n commit -qm big &&
+  test_must_fail KG -C n reserve -t task 2>err &&
+  grep "no valid number is left for DEMO-TSK" err &&
+  test_must_fail KG -C n reserve -t task -n 1000000000 2>err && grep -- "--count must be between 1 and 10000" err &&
+  new_repo v && add_item v DEMO-TSK-0005 $(uid_n 1) && git -C v commit -qm five &&
+  db=v/.kano/cache/backlog/backlog.demo.chunks.v1.db &&
+  KG -C v sync >/dev/null &&
+  sqlite3 $db "UPDATE id_sequences SET next_number = 9223372036854775807 WHERE type_code = '"'"'TSK'"'"'" &&
+  test_must_fail KG -C v reserve -t task 2>err && grep "no valid number is left" err && grep "right by hand" err &&
+  test "$(sqlite3 $db "SELECT next_number FROM id_sequences WHERE type_code = '"'"'TSK'"'"'")" = 9223372036854775807 &&
+  sqlite3 $db "UPDATE id_sequences SET next_number = 1e30 WHERE type_code = '"'"'TSK'"'"'" &&
+  test "$(KG -C v reserve -t task 2>err)" = DEMO-TSK-0006 && grep "not an integer but real" err &&
+  sqlite3 $db "UPDATE id_sequences SET next_number = '"'"'abc'"'"' WHERE type_code = '"'"'TSK'"'"'" &&
+  KG -C v sync >out 2>err && grep "not an integer but text" err &&
+  test "$(sqlite3 $db "SELECT next_number FROM id_sequences WHERE type_code = '"'"'TSK'"'"'")" = 6 &&
+  sqlite3 $db "UPDATE id_sequences SET next_number = -5 WHERE type_code = '"'"'TSK'"'"'" &&
+  test "$(KG -C v reserve -t task 2>err)" = DEMO-TSK-0007 && grep "negative" err
+'
+
+test_expect_success 'odd file names are printed quoted, the fix command shell-quoted' '
+  new_repo q && add_item q DEMO-TSK-0001 $(uid_n 1) && git -C q commit -qm one &&
+  write_item "q/$T/DEMO-TSK-0001_two
+kabsd-guard: 0 error(s).md" DEMO-TSK-0001 $(uid_n 2) &&
+  write_item "q/$T/DEMO-TSK-0001_it'"'"'s here.md" DEMO-TSK-0001 $(uid_n 3) &&
+  git -C q add -A &&
+  KG -C q check >out; test $? = 1 &&
+  ! grep -x "kabsd-guard: 0 error(s).md" out &&
+  grep -F "\"$T/DEMO-TSK-0001_two\\nkabsd-guard: 0 error(s).md\"" out &&
+  grep -F "renumber \$'"'"'$T/DEMO-TSK-0001_two\\012kabsd-guard: 0 error(s).md'"'"'" out &&
+  grep -F "renumber '"'"'$T/DEMO-TSK-0001_it'"'"'\\'"'"''"'"'s here.md'"'"'" out
+'
+
+test_expect_success 'a config that is not UTF-8 or holds control characters is a finding' '
+  new_repo u && printf "[products.demo]\nprefix = \"D\xc3\x28\"\n" >u/.kano/backlog_config.toml &&
+  KG -C u check --worktree >out; test $? = 0 &&
+  grep "invalid-config: the config is not valid UTF-8" out
+'
+
+test_done
