@@ -18,6 +18,9 @@ class StatusView : public View {
   // (the status is computed for them only); empty: everything.
   StatusView(const Repo& repo, const std::vector<std::string>& paths);
 
+  std::vector<std::pair<std::string, std::string>> unreadable_dirs() const override {
+    return files_.unreadable_dirs();
+  }
   void walk(std::string_view dir, const SkipDir& skip_dir, const Visit& visit) const override;
   using View::walk;
   std::vector<std::string> list_dirs(std::string_view dir) const override;

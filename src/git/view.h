@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace kg {
@@ -52,6 +53,9 @@ class View {
   // The id of the git tree holding folder `dir`, for views that are git
   // trees (so results below it can be cached by content); nullopt otherwise.
   virtual std::optional<git_oid> tree_id(std::string_view /*dir*/) const { return std::nullopt; }
+  // The folders that walks so far could not list (a permission, an I/O
+  // error): path and reason. Their files were not visited.
+  virtual std::vector<std::pair<std::string, std::string>> unreadable_dirs() const { return {}; }
   // The order in which reading the blobs `oids` costs least (a permutation
   // of their indexes): pack order for views over git objects (packs.h),
   // as given otherwise.

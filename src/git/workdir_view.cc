@@ -13,11 +13,13 @@ namespace fs = std::filesystem;
 namespace {
 
 // The entries of a folder as (name, status-without-following), sorted by
-// name bytes; `.git` left out; empty when the folder cannot be read.
-std::vector<std::pair<std::string, fs::file_status>> entries_of(const fs::path& dir) {
+// name bytes; `.git` left out; empty when the folder cannot be read, and
+// then `*error` says why.
+std::vector<std::pair<std::string, fs::file_status>> entries_of(const fs::path& dir, std::string* error = nullptr) {
   std::vector<std::pair<std::string, fs::file_status>> out;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
+  if (ec && error) *error = ec.message();
   for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
     std::string name = it->path().filename().native();
     if (name == ".git") continue;
@@ -51,7 +53,10 @@ fs::path WorkdirView::full(std::string_view path) const {
 
 void WorkdirView::walk_dir(const fs::path& dir, const std::string& prefix,
                            const SkipDir& skip_dir, const Visit& visit) const {
-  for (const auto& [name, status] : entries_of(dir)) {
+  std::string error;
+  const auto entries = entries_of(dir, &error);
+  if (!error.empty()) unreadable_.emplace_back(prefix, error);
+  for (const auto& [name, status] : entries) {
     const std::string path = prefix.empty() ? name : prefix + "/" + name;
     const fs::path file = dir / name;
     std::error_code ec;

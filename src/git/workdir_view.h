@@ -25,6 +25,7 @@ class WorkdirView : public View {
   std::optional<std::string> read(std::string_view path) const override;
   std::string read(const FileEntry& entry) const override;
   std::string read_prefix(const FileEntry& entry, size_t max_bytes) const override;
+  std::vector<std::pair<std::string, std::string>> unreadable_dirs() const override { return unreadable_; }
 
  private:
   std::filesystem::path full(std::string_view path) const;
@@ -33,6 +34,7 @@ class WorkdirView : public View {
   std::optional<std::string> read_at(std::string_view path, size_t max_bytes) const;
 
   std::filesystem::path root_;
+  mutable std::vector<std::pair<std::string, std::string>> unreadable_;  // what walks could not list
 };
 
 }  // namespace kg

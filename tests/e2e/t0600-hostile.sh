@@ -120,4 +120,18 @@ test_expect_success 'a config that is not UTF-8 or holds control characters is a
   grep "invalid-config: the config is not valid UTF-8" out
 '
 
+# As root every folder can be read: the check runs as nobody then.
+test_expect_success 'an items folder that cannot be listed is a finding, not a silent pass' '
+  new_repo r && add_item r DEMO-TSK-0001 $(uid_n 1) && git -C r commit -qm one &&
+  bugs=r/_kano/backlog/products/demo/items/bug && write_item $bugs/0000/DEMO-BUG-0001_x.md DEMO-BUG-0001 $(uid_n 2) &&
+  as=env &&
+  if [ "$(id -u)" = 0 ]; then
+    chmod 755 "$TRASH" && mkdir -p nobody-home && chown -R nobody:nogroup r nobody-home &&
+    as="setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=$TRASH/nobody-home"
+  fi &&
+  chmod 000 $bugs &&
+  $as "$KG" -C r check --worktree >out 2>&1; rc=$?; chmod 755 $bugs; cat out; test $rc = 0 &&
+  grep "warning: _kano/backlog/products/demo/items/bug: unreadable: cannot list the folder (Permission denied)" out
+'
+
 test_done
