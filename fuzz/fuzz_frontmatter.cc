@@ -14,43 +14,12 @@
 #include <string>
 #include <string_view>
 
+#include "model/frontmatter_describe.h"
 #include "model/frontmatter_fast.h"
 
 namespace {
 
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || c == '"') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u >= 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + '"';
-}
-
-std::string opt(const std::optional<std::string>& s) { return s ? quote(*s) : "nullopt"; }
-std::string num(size_t v) { return v == std::string_view::npos ? "npos" : std::to_string(v); }
-
-// Every field, one per line (frontmatter_fast_test.cc's describe()).
-std::string describe(const kg::Frontmatter& fm) {
-  std::ostringstream o;
-  o << "status " << static_cast<int>(fm.status) << "\nerror " << quote(fm.error) << " line "
-    << fm.error_line << "\nhas_id_key " << fm.has_id_key << "\nid " << opt(fm.id) << "\nuid "
-    << opt(fm.uid) << "\ntitle " << quote(fm.title) << "\ntype " << quote(fm.type) << "\n";
-  for (const auto& r : fm.refs) o << "ref " << r.field << " " << quote(r.value) << " @" << r.line << "\n";
-  o << "id_value " << num(fm.id_value_begin) << ".." << num(fm.id_value_end) << " line " << fm.id_line
-    << "\nbody_begin " << fm.body_begin << "\nambiguity " << quote(fm.ambiguity) << " line "
-    << fm.ambiguity_line << "\n";
-  return o.str();
-}
+using kg::fm_testing::describe;
 
 [[noreturn]] void differ(const char* what, const std::string& a, const std::string& b) {
   std::fprintf(stderr, "fuzz_frontmatter: %s\n--- yaml-cpp:\n%s--- other:\n%s", what, a.c_str(), b.c_str());

@@ -189,9 +189,11 @@ void read_items(const View& view, const Config& config, const ScanOptions& optio
     for (std::string_view sub : {"items", "decisions"}) reader.list_folder(root, sub);
   reader.read_facts();
   reader.add_all();
+  std::set<std::string> told;
   for (const auto& [dir, why] : view.unreadable_dirs())
-    out.findings.push_back({"unreadable", Severity::Warning, dir, 0,
-                            "cannot list the folder (" + why + "): the files in it are not checked"});
+    if (told.insert(dir).second)
+      out.findings.push_back({"unreadable", Severity::Warning, dir, 0,
+                              "cannot list the folder (" + why + "): the files in it are not checked"});
   std::sort(out.items.begin(), out.items.end(),
             [](const Item& a, const Item& b) { return a.path < b.path; });
 }

@@ -1,6 +1,7 @@
 #include "git/status_view.h"
 
 #include "git/diff.h"
+#include "model/layout.h"
 
 namespace kg {
 
@@ -35,6 +36,8 @@ StatusView::StatusView(const Repo& repo, const std::vector<std::string>& paths)
     if (c.status == Change::Status::Added) added_.push_back(c.new_path);
     else changed_.insert(c.new_path);
   }
+  // libgit2 passes over a folder it cannot open without a word.
+  for (const std::string& p : paths) files_.probe_dirs(p, is_excluded_dir);
 }
 
 void StatusView::walk(std::string_view raw_dir, const SkipDir& skip_dir, const Visit& visit) const {

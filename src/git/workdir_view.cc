@@ -82,6 +82,29 @@ void WorkdirView::walk(std::string_view dir, const SkipDir& skip_dir, const Visi
   walk_dir(full(dir), std::string(trim_slashes(dir)), skip_dir, visit);
 }
 
+void WorkdirView::probe_dirs(std::string_view raw_dir, const SkipDir& skip_dir) const {
+  const std::string dir(trim_slashes(raw_dir));
+  if (is_git_path(dir) || !is_dir(dir)) return;
+  std::vector<std::string> todo{dir};
+  while (!todo.empty()) {
+    const std::string at = std::move(todo.back());
+    todo.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(full(at), ec);
+    if (ec) {
+      unreadable_.emplace_back(at, ec.message());
+      continue;
+    }
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::error_code type_ec;
+      const std::string name = it->path().filename().native();
+      // The type from the listing itself (d_type): no stat per file.
+      if (it->is_directory(type_ec) && !it->is_symlink(type_ec) && name != ".git" && !skip_dir(name))
+        todo.push_back(at.empty() ? name : at + "/" + name);
+    }
+  }
+}
+
 std::vector<std::string> WorkdirView::list_dirs(std::string_view dir) const {
   std::vector<std::string> names;
   if (is_git_path(trim_slashes(dir))) return names;

@@ -26,6 +26,10 @@ class WorkdirView : public View {
   std::string read(const FileEntry& entry) const override;
   std::string read_prefix(const FileEntry& entry, size_t max_bytes) const override;
   std::vector<std::pair<std::string, std::string>> unreadable_dirs() const override { return unreadable_; }
+  // Opens every folder below `dir` (not pruned by `skip_dir`) without
+  // looking at the files, so that one that cannot be listed is known
+  // (unreadable_dirs) even where no walk goes.
+  void probe_dirs(std::string_view dir, const SkipDir& skip_dir) const;
 
  private:
   std::filesystem::path full(std::string_view path) const;

@@ -3,6 +3,7 @@
 // parse_frontmatter_yaml() (yaml-cpp only) and parse_frontmatter_fast_only()
 // (fast path only). The first two must agree on every field; when the fast
 // path accepts an input, yaml-cpp must have parsed it (Ok) to the same result.
+#include "model/frontmatter_describe.h"
 #include "model/frontmatter_fast.h"
 
 #include <gtest/gtest.h>
@@ -37,42 +38,8 @@ std::string cat(std::initializer_list<std::string_view> parts) {
   return out;
 }
 
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || c == '"') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u >= 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
-
-std::string opt(const std::optional<std::string>& s) { return s ? quote(*s) : "nullopt"; }
-
-std::string num(size_t v) { return v == std::string_view::npos ? "npos" : std::to_string(v); }
-
-// Every field of a parse result, one per line: comparing two of these
-// compares everything and prints a readable difference.
-std::string describe(const Frontmatter& fm) {
-  std::ostringstream o;
-  o << "status " << static_cast<int>(fm.status) << "\nerror " << quote(fm.error) << " line "
-    << fm.error_line << "\nhas_id_key " << fm.has_id_key << "\nid " << opt(fm.id) << "\nuid "
-    << opt(fm.uid) << "\ntitle " << quote(fm.title) << "\ntype " << quote(fm.type) << "\n";
-  for (const auto& r : fm.refs) o << "ref " << r.field << " " << quote(r.value) << " @" << r.line << "\n";
-  o << "id_value " << num(fm.id_value_begin) << ".." << num(fm.id_value_end) << " line " << fm.id_line
-    << "\nbody_begin " << fm.body_begin << "\nambiguity " << quote(fm.ambiguity) << " line "
-    << fm.ambiguity_line << "\n";
-  return o.str();
-}
+using fm_testing::describe;
+using fm_testing::quote;
 
 // Runs the three entry points on `content`; returns whether the fast path
 // took it. Failures name `what`.

@@ -65,6 +65,11 @@ LockedFile open_locked(const LockedFileSpec& spec, Deadline deadline) {
       }
       corrupt_reason = "quick_check: " + check;
     } catch (const StoreError& e) {
+      // Moved or deleted while being opened (a rebuild by the Python tool):
+      // the caller opens it again, it is not an unwritable file.
+      if (e.code() == SQLITE_READONLY_DBMOVED || e.code() == SQLITE_IOERR_DELETE_NOENT ||
+          e.code() == SQLITE_IOERR_FSTAT)
+        throw;
       if (is_readonly(e.code())) {
         out.unwritable = reason_without_path(e.what(), spec.path);
         return out;

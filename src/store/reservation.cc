@@ -56,7 +56,7 @@ void validate(const ReserveRequest& r) {
 // recreates the file) makes SQLite report: the reservation is tried again
 // on the new file.
 bool replaced_under_us(int code) {
-  return code == SQLITE_IOERR_DELETE_NOENT || code == SQLITE_READONLY_DBMOVED;
+  return code == SQLITE_IOERR_DELETE_NOENT || code == SQLITE_READONLY_DBMOVED || code == SQLITE_IOERR_FSTAT;
 }
 
 // Runs `write` on a file that may turn out unwritable only now; a read-only
@@ -84,24 +84,30 @@ struct Replaced {};  // the database file was replaced while reserving
 
 ReserveResult reserve_once(const ReserveRequest& request);
 
-}  // namespace
-
-ReserveResult reserve(const ReserveRequest& request) {
-  validate(request);
+// Runs `once` until the database it writes was not replaced under it.
+template <typename Once>
+auto retried(const std::string& db_path, const char* doing, Once once) {
   constexpr int kAttempts = 50;
   for (int attempt = 1;; ++attempt) {
     try {
-      return reserve_once(request);
+      return once();
     } catch (const Replaced&) {
       if (attempt == kAttempts)
-        throw StoreError("the sequence database " + request.db_path + " was replaced " + std::to_string(kAttempts) +
-                         " times while reserving; try again");
+        throw StoreError("the sequence database " + db_path + " was replaced " + std::to_string(kAttempts) +
+                         " times while " + doing + "; try again");
     } catch (const StoreError& e) {
       if (!replaced_under_us(e.code()) || attempt == kAttempts) throw;
     }
     // Let the rebuild finish: a few milliseconds, more each time.
     std::this_thread::sleep_for(std::chrono::milliseconds(2 * attempt));
   }
+}
+
+}  // namespace
+
+ReserveResult reserve(const ReserveRequest& request) {
+  validate(request);
+  return retried(request.db_path, "reserving", [&] { return reserve_once(request); });
 }
 
 namespace {
@@ -114,7 +120,8 @@ ReserveResult reserve_once(const ReserveRequest& request) {
   const auto before_open = file_id(request.db_path);
   SequenceLocks locks(request.journal_dir, request.db_path, lock_deadline());
   const auto locked = file_id(request.db_path);
-  if (locks.chunks() && before_open.second != 0 && before_open != locked) throw Replaced{};
+  if (locks.chunks() && locks.warnings().empty() && before_open.second != 0 && before_open != locked)
+    throw Replaced{};  // (a corrupt file it moved aside itself is no news)
   ReserveResult result;
   result.warnings = locks.warnings();
   if (!locks.chunks() && request.no_fallback) refuse_fallback(locks);
@@ -173,37 +180,32 @@ ReserveResult reserve_once(const ReserveRequest& request) {
 
 }  // namespace
 
-SyncResult raise_all(const std::string& journal_dir, const std::string& db_path,
-                     const std::map<SequenceKey, int64_t>& highest_in_files, bool dry_run) {
-  std::map<SequenceKey, int64_t> files;
-  for (const auto& [key, value] : highest_in_files) {
-    int64_t& slot = files[{to_upper(key.first), to_upper(key.second)}];
-    slot = std::max(slot, value);
-  }
+namespace {
 
-  SyncResult result;
-  result.dry_run = dry_run;
-  auto plan = [&](const std::map<SequenceKey, int64_t>& stored, const std::map<SequenceKey, int64_t>& journal) {
-    auto journal_max = [&](const SequenceKey& k) {
-      auto it = journal.find({to_upper(k.first), to_upper(k.second)});
-      return it == journal.end() ? std::optional<int64_t>() : std::optional<int64_t>(it->second);
-    };
-    for (const auto& [key, value] : stored) result.changes[key] = {value, std::max(value, journal_max(key).value_or(value))};
-    for (const auto& [key, value] : files) {
-      SyncChange& c = result.changes[key];
-      int64_t target = std::max(value, journal_max(key).value_or(value));
-      c.after = c.before ? std::max(*c.before, target) : target;
-    }
+// What a sync changes: every stored row and every sequence of the files,
+// raised to max(files, journal); nothing lowered.
+void plan_sync(SyncResult& result, const std::map<SequenceKey, int64_t>& files,
+               const std::map<SequenceKey, int64_t>& stored, const std::map<SequenceKey, int64_t>& journal) {
+  auto journal_max = [&](const SequenceKey& k) {
+    auto it = journal.find({to_upper(k.first), to_upper(k.second)});
+    return it == journal.end() ? std::optional<int64_t>() : std::optional<int64_t>(it->second);
   };
-
-  if (dry_run) {
-    OddValues odd;
-    plan(read_stored(db_path, &odd), peek_journal_all(journal_path(journal_dir)));
-    for (const std::string& m : odd.messages) result.warnings.push_back("warning: " + m + " in " + db_path);
-    return result;
+  for (const auto& [key, value] : stored) result.changes[key] = {value, std::max(value, journal_max(key).value_or(value))};
+  for (const auto& [key, value] : files) {
+    SyncChange& c = result.changes[key];
+    int64_t target = std::max(value, journal_max(key).value_or(value));
+    c.after = c.before ? std::max(*c.before, target) : target;
   }
+}
 
+SyncResult raise_once(const std::string& journal_dir, const std::string& db_path,
+                      const std::map<SequenceKey, int64_t>& files) {
+  SyncResult result;
+  const auto before_open = file_id(db_path);
   SequenceLocks locks(journal_dir, db_path, lock_deadline());
+  const auto locked = file_id(db_path);
+  if (locks.chunks() && locks.warnings().empty() && before_open.second != 0 && before_open != locked)
+    throw Replaced{};
   result.warnings = locks.warnings();
   if (!locks.chunks())
     throw StoreError("cannot write the sequence database " + db_path + " (" + locks.chunks_unwritable() + ")");
@@ -216,13 +218,34 @@ SyncResult raise_all(const std::string& journal_dir, const std::string& db_path,
                               locks.journal_unwritable() + "); it was read where possible");
   }
   OddValues odd;
-  plan(read_sequences(*locks.chunks(), &odd), journal);
+  plan_sync(result, files, read_sequences(*locks.chunks(), &odd), journal);
   for (const std::string& m : odd.messages) result.warnings.push_back("warning: " + m + " in " + db_path);
   for (const auto& [key, change] : result.changes)
     if (!change.before || change.after > *change.before)
       raise_sequence(*locks.chunks(), key.first, key.second, change.after);
   locks.commit_chunks();
+  if (file_id(db_path) != locked) throw Replaced{};  // raised in a file no longer there
   return result;
+}
+
+}  // namespace
+
+SyncResult raise_all(const std::string& journal_dir, const std::string& db_path,
+                     const std::map<SequenceKey, int64_t>& highest_in_files, bool dry_run) {
+  std::map<SequenceKey, int64_t> files;
+  for (const auto& [key, value] : highest_in_files) {
+    int64_t& slot = files[{to_upper(key.first), to_upper(key.second)}];
+    slot = std::max(slot, value);
+  }
+  if (dry_run) {
+    SyncResult result;
+    result.dry_run = true;
+    OddValues odd;
+    plan_sync(result, files, read_stored(db_path, &odd), peek_journal_all(journal_path(journal_dir)));
+    for (const std::string& m : odd.messages) result.warnings.push_back("warning: " + m + " in " + db_path);
+    return result;
+  }
+  return retried(db_path, "syncing", [&] { return raise_once(journal_dir, db_path, files); });
 }
 
 std::map<SequenceKey, int64_t> read_stored(const std::string& db_path, OddValues* odd) {

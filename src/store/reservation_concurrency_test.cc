@@ -154,7 +154,10 @@ TEST(ReservationConcurrency, ADatabaseRebuiltMeanwhileFailsNoReservation) {
   }
   ::kill(rebuilder, SIGKILL);
   store_test::wait_exit_code(rebuilder);
-  expect_one_contiguous_range(all, kProcs * kRounds);
+  // Unique; not always contiguous: a number committed to a file that was
+  // deleted right after is not in the journal, and may be skipped.
+  EXPECT_EQ(all.size(), static_cast<size_t>(kProcs * kRounds));
+  EXPECT_EQ(std::set<int64_t>(all.begin(), all.end()).size(), all.size()) << "a number was handed out twice";
 }
 
 TEST(ReservationConcurrency, TwoWorktreesShareTheJournal) {

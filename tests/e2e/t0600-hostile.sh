@@ -114,10 +114,37 @@ kabsd-guard: 0 error(s).md" DEMO-TSK-0001 $(uid_n 2) &&
   grep -F "renumber '"'"'$T/DEMO-TSK-0001_it'"'"'\\'"'"''"'"'s here.md'"'"'" out
 '
 
-test_expect_success 'a config that is not UTF-8 or holds control characters is a finding' '
+test_expect_success 'a config that is not UTF-8, holds control characters or odd values is a finding' '
   new_repo u && printf "[products.demo]\nprefix = \"D\xc3\x28\"\n" >u/.kano/backlog_config.toml &&
   KG -C u check --worktree >out; test $? = 0 &&
-  grep "invalid-config: the config is not valid UTF-8" out
+  grep "invalid-config: the config is not valid UTF-8" out &&
+  printf "[products.demo]\nprefix = \"D\x01\"\n" >u/.kano/backlog_config.toml &&
+  KG -C u check --worktree >out; test $? = 0 && grep "invalid-config: the config holds a control character" out &&
+  printf "[#x]\n" >u/.kano/backlog_config.toml &&
+  KG -C u check --worktree >out; test $? = 0 && grep "invalid-config: cannot parse the config" out &&
+  printf "[products.demo]\nprefix = 42\nbacklog_root = \"_kano/backlog/products/demo\"\n" >u/.kano/backlog_config.toml &&
+  KG -C u check --worktree >out; test $? = 0 && grep "invalid-config: product demo: prefix is an integer, not a string; ignored" out
+'
+
+# rebuild DB N: delete and recreate the database N times, as the Python
+# tool's rebuild does, every 10 ms.
+rebuild() {
+  for i in $(seq "$2"); do
+    rm -f "$1" "$1-journal" "$1-wal"
+    sqlite3 "$1" "CREATE TABLE IF NOT EXISTS id_sequences (prefix TEXT NOT NULL, type_code TEXT NOT NULL, next_number INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (prefix, type_code));" 2>/dev/null
+    sleep 0.01
+  done
+}
+
+test_expect_success 'reservations go on while the Python tool rebuilds its database' '
+  new_repo p && add_item p DEMO-TSK-0001 $(uid_n 1) && git -C p commit -qm one &&
+  db=p/.kano/cache/backlog/backlog.demo.chunks.v1.db && KG -C p sync >/dev/null || exit 1
+  rebuild $db 150 &
+  rebuilder=$!
+  for i in $(seq 60); do KG -C p reserve -t task >>ids || { kill $rebuilder; exit 1; }; done &&
+  wait $rebuilder &&
+  test $(wc -l <ids) = 60 && test $(sort -u ids | wc -l) = 60 &&
+  test "$(head -1 ids)" = DEMO-TSK-0002
 '
 
 # As root every folder can be read: the check runs as nobody then.
