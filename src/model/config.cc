@@ -41,7 +41,8 @@ bool is_vowel(char c) {
 // A path written in the config, resolved against `base` (repository-
 // relative); nullopt when it is absolute or leaves the repository.
 std::optional<std::string> confined(std::string_view base, std::string_view written) {
-  if (written.empty() || written.front() == '/' || written.find('\0') != std::string_view::npos) return std::nullopt;
+  if ((!written.empty() && written.front() == '/') || written.find('\0') != std::string_view::npos)
+    return std::nullopt;
   std::string p = path_join(base, written);
   if (p == ".." || p.rfind("../", 0) == 0) return std::nullopt;
   return p;
