@@ -205,7 +205,7 @@ Config find_config(const View& view, const ScanOptions& options) {
     return parse_config(*options.config_text, options.config_path, options.config_base);
   for (const std::string& dir : path_ancestors(options.start_dir)) {
     std::string path = path_join(dir, kConfigFile);
-    if (auto text = view.read(path)) return parse_config(*text, path, dir);
+    if (auto text = view.read(path, kMaxConfigBytes + 1)) return parse_config(*text, path, dir);  // over: refused
   }
   // No config: the backlog folder's parent is the base.
   Config config;

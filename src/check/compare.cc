@@ -60,7 +60,8 @@ std::optional<Comparison> compare_staged_changes(const Repo& repo, const ScanOpt
   c.baseline = load_products(tree, scan);
   c.now = load_products(index, scan);
   const Config &was = c.baseline->config, &is = c.now.config;
-  if (was.path != is.path || (!was.path.empty() && tree.read(was.path) != index.read(is.path)))
+  constexpr size_t kConfigRead = kMaxConfigBytes + 1;  // a larger one is refused anyway
+  if (was.path != is.path || (!was.path.empty() && tree.read(was.path, kConfigRead) != index.read(is.path, kConfigRead)))
     return std::nullopt;  // the config itself changes: scan it all
   DiffOptions paths = backlog_paths(c);
   if (paths.paths.empty()) return c;  // no backlog at all

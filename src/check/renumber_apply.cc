@@ -28,8 +28,6 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
-std::string read_all(const std::string& path, bool* ok) { return read_file_bytes(path, ok); }
-
 struct Undo {
   std::vector<std::string> created_dirs;
   std::vector<std::string> created_files;  // absolute
@@ -69,7 +67,7 @@ void preflight(const RenumberPlan& plan, const Repo& repo, const std::string& wo
     if (::lstat(from.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
       throw RenumberFailed(m.from + " is no longer a regular file; nothing was changed");
     bool ok = false;
-    if (read_all(from, &ok) != m.original || !ok)
+    if (read_file_bytes(from, &ok) != m.original || !ok)
       throw RenumberFailed(m.from + " changed while renumber was reading it; nothing was changed");
     if (::access(std::string(path_dirname(from)).c_str(), W_OK | X_OK) != 0)
       throw RenumberFailed("cannot remove " + m.from + " from its folder: " + errno_text() + "; nothing was changed");
@@ -133,7 +131,7 @@ void change_files(RenumberPlan& plan, const Repo& repo, const std::string& workd
     const RenumberMove& m = plan.moves[i];
     bool ok = false;
     const std::string from = path_join(workdir, m.from);
-    if (read_all(from, &ok) != m.original || !ok)
+    if (read_file_bytes(from, &ok) != m.original || !ok)
       throw RenumberFailed(m.from + " changed while renumber was working");
     if (::unlink(from.c_str()) != 0) throw RenumberFailed("cannot remove " + m.from + ": " + errno_text());
     undo.removed.emplace_back(&m, modes[i]);

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <future>
 
 #include "check/claims.h"
@@ -23,6 +22,7 @@
 #include "git/worktrees.h"
 #include "model/layout.h"
 #include "store/cache_file.h"
+#include "util/files.h"
 #include "util/paths.h"
 
 namespace kg {
@@ -149,12 +149,19 @@ class Reader {
       auto where = place(snap_.config, path);
       if (!where) continue;
       if (auto old = old_row(path, &index_diff)) count(d.counts, d.keys, *old, -1);
-      std::ifstream in(workdir + "/" + path, std::ios::binary);
-      std::string text(kMaxFrontmatterRead, '\0');
-      in.read(text.data(), static_cast<std::streamsize>(text.size()));
-      text.resize(static_cast<size_t>(in.gcount()));
-      Item item = make_item(path, where->root, where->adr, facts_of(text));
-      ClaimRow row = claim_row(item, git_oid{});
+      // As a full scan sees it: a symlink is reported, not followed (it may
+      // point anywhere, a FIFO included); other non-files are not items.
+      const std::string full = workdir + "/" + path;
+      struct stat st {};
+      if (::lstat(full.c_str(), &st) != 0) continue;
+      ClaimRow row;
+      if (S_ISLNK(st.st_mode)) {
+        row = symlink_row(path, where->root, git_oid{});
+      } else {
+        std::optional<std::string> text = read_regular_prefix(full, kMaxFrontmatterRead);
+        if (!text) continue;
+        row = claim_row(make_item(path, where->root, where->adr, facts_of(*text)), git_oid{});
+      }
       count(d.counts, d.keys, row, 1);
       add_row(d.raw, row);
       d.rows[path] = std::move(row);
@@ -325,9 +332,8 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
     Backlog on_disk = load_products(WorkdirView(repo.workdir()), scan);
     bool same = staged && config_fingerprint(on_disk.config) == config_fingerprint(config);
     if (same && !scan.config_text && !config.path.empty()) {
-      std::ifstream in(path_join(repo.workdir(), config.path), std::ios::binary);
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      same = TreeView(repo, *head).read(config.path) == text;
+      same = TreeView(repo, *head).read(config.path, kMaxConfigBytes + 1) ==
+             WorkdirView(repo.workdir()).read(config.path, kMaxConfigBytes + 1);
     }
     if (same) {
       files = reader.read_files(repo.workdir(), stat_pass.changes(), *staged);

@@ -126,10 +126,10 @@ bool IndexView::is_dir(std::string_view path) const {
   return found;
 }
 
-std::optional<std::string> IndexView::read(std::string_view path) const {
+std::optional<std::string> IndexView::read(std::string_view path, size_t max_bytes) const {
   const git_index_entry* e = file_at(path);
   if (e == nullptr) return std::nullopt;
-  return read_blob(repo_->raw(), e->id);
+  return read_blob_prefix(repo_->raw(), odb_.get(), e->id, max_bytes);
 }
 
 std::string IndexView::read(const FileEntry& entry) const {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include <vector>
 
 #include "git/testing.h"
@@ -52,8 +54,8 @@ TEST(GitIndexView, ListsStagedFilesBelowAFolder) {
   EXPECT_FALSE(view.is_dir("a/x.md"));
   EXPECT_FALSE(view.exists("a/intent.md"));
   EXPECT_FALSE(view.exists("a/submodule"));
-  EXPECT_EQ(view.read("a/x.md"), "a/x.md\n");  // the staged content
-  EXPECT_EQ(view.read("a/staged.md"), "staged\n");
+  EXPECT_EQ(view.read("a/x.md", SIZE_MAX), "a/x.md\n");  // the staged content
+  EXPECT_EQ(view.read("a/staged.md", SIZE_MAX), "staged\n");
 
   view.walk("a/z", [&](const FileEntry& e) {
     EXPECT_EQ(e.size, 12u);
@@ -86,7 +88,7 @@ TEST(GitIndexView, ConflictedMergeShowsBothSides) {
     seen.emplace_back(e.stage, view.read(e));
   });
   EXPECT_EQ(seen, (std::vector<std::pair<int, std::string>>{{2, "ours\n"}, {3, "theirs\n"}}));
-  EXPECT_EQ(view.read("f.md"), "ours\n");
+  EXPECT_EQ(view.read("f.md", SIZE_MAX), "ours\n");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "git/diff.h"
 #include "git/testing.h"
 
@@ -75,7 +77,7 @@ TEST(GitMerge, CleanMergeContainsBothSidesNewFiles) {
   });
   EXPECT_EQ(paths, (std::vector<std::string>{"items/KABSD-TSK-0007_ours.md",
                                              "items/KABSD-TSK-0007_theirs.md"}));
-  EXPECT_EQ(merged.read("f.md"), "base\nmore\n");
+  EXPECT_EQ(merged.read("f.md", SIZE_MAX), "base\nmore\n");
 
   std::vector<Change> introduced = diff_tree_to_index(repo, ours.tree(), merged, {});
   ASSERT_EQ(introduced.size(), 1u);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "git/diff.h"
 #include "git/error.h"
 #include "git/index_view.h"
@@ -76,7 +78,7 @@ TEST(GitRepo, BareRepositoryHasTreesButNoWorkdir) {
   std::optional<Tree> head = repo.head_tree();
   ASSERT_TRUE(head);
   TreeView view(repo, *head);
-  EXPECT_EQ(view.read("_kano/a.md"), "alpha\n");
+  EXPECT_EQ(view.read("_kano/a.md", SIZE_MAX), "alpha\n");
   EXPECT_THROW(diff_tree_to_workdir(repo, head, {}), GitError);
 }
 
@@ -93,7 +95,7 @@ TEST(GitRepo, UnbornHead) {
   EXPECT_EQ(repo.head_commit(), std::nullopt);
   EXPECT_EQ(repo.head_tree(), std::nullopt);
   IndexView index(repo);
-  EXPECT_EQ(index.read("a/new.md"), "new\n");
+  EXPECT_EQ(index.read("a/new.md", SIZE_MAX), "new\n");
   std::vector<Change> changes = diff_tree_to_index(repo, repo.head_tree(), index, {});
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].status, Change::Status::Added);
@@ -120,13 +122,13 @@ TEST(GitRepo, IndexFileFromEnvironment) {
   }
   // Read after leaving the folder: the relative path was made absolute.
   IndexView staged(*repo);
-  EXPECT_EQ(staged.read("b.md"), "b\n");
-  EXPECT_EQ(staged.read("a.md"), "a\n");
+  EXPECT_EQ(staged.read("b.md", SIZE_MAX), "b\n");
+  EXPECT_EQ(staged.read("a.md", SIZE_MAX), "a\n");
   EXPECT_EQ(git_index_path(staged.raw()), (root / ".git/temp-index").native());
 
   ScopedCwd cwd(root);
   Repo plain = Repo::open_from_env();
-  EXPECT_EQ(IndexView(plain).read("b.md"), std::nullopt);
+  EXPECT_EQ(IndexView(plain).read("b.md", SIZE_MAX), std::nullopt);
 }
 
 TEST(GitRepo, WorkTreeFromEnvironment) {

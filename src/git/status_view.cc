@@ -62,7 +62,9 @@ void StatusView::walk(std::string_view raw_dir, const SkipDir& skip_dir, const V
 std::vector<std::string> StatusView::list_dirs(std::string_view dir) const { return files_.list_dirs(dir); }
 bool StatusView::exists(std::string_view path) const { return files_.exists(path); }
 bool StatusView::is_dir(std::string_view path) const { return files_.is_dir(path); }
-std::optional<std::string> StatusView::read(std::string_view path) const { return files_.read(path); }
+std::optional<std::string> StatusView::read(std::string_view path, size_t max_bytes) const {
+  return files_.read(path, max_bytes);
+}
 
 std::string StatusView::read(const FileEntry& entry) const {
   return git_oid_is_zero(&entry.oid) ? files_.read(entry) : index_.read(entry);

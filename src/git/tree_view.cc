@@ -98,10 +98,10 @@ bool TreeView::is_dir(std::string_view path) const {
   return entry && git_tree_entry_type(entry.get()) == GIT_OBJECT_TREE;
 }
 
-std::optional<std::string> TreeView::read(std::string_view path) const {
+std::optional<std::string> TreeView::read(std::string_view path, size_t max_bytes) const {
   TreeEntryPtr entry = entry_at(path);
   if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
-  return read_blob(repo_->raw(), *git_tree_entry_id(entry.get()));
+  return read_blob_prefix(repo_->raw(), odb_.get(), *git_tree_entry_id(entry.get()), max_bytes);
 }
 
 std::string TreeView::read(const FileEntry& entry) const {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include <map>
 
 #include "git/error.h"
@@ -62,9 +64,10 @@ TEST(GitTreeView, WalksOnlyTheSubfolderAsked) {
   EXPECT_TRUE(view.exists("_kano/backlog/README.md"));
   EXPECT_FALSE(view.is_dir("_kano/backlog/README.md"));
   EXPECT_FALSE(view.exists("_kano/nope"));
-  EXPECT_EQ(view.read("_kano/backlog/README.md"), "readme\n");
-  EXPECT_EQ(view.read("_kano/backlog"), std::nullopt);
-  EXPECT_EQ(view.read("_kano/missing.md"), std::nullopt);
+  EXPECT_EQ(view.read("_kano/backlog/README.md", SIZE_MAX), "readme\n");
+  EXPECT_EQ(view.read("_kano/backlog/README.md", 3), "rea");  // within the limit asked for
+  EXPECT_EQ(view.read("_kano/backlog", SIZE_MAX), std::nullopt);
+  EXPECT_EQ(view.read("_kano/missing.md", SIZE_MAX), std::nullopt);
 }
 
 TEST(GitTreeView, SymlinksAndNonUtf8Names) {
@@ -84,7 +87,7 @@ TEST(GitTreeView, SymlinksAndNonUtf8Names) {
   auto files = walk_all(view, "d", never);
   ASSERT_EQ(files.size(), 3u);
   EXPECT_EQ(view.read(files.at("d/" + bad_name)), "bytes\n");
-  EXPECT_EQ(view.read("d/" + bad_name), "bytes\n");
+  EXPECT_EQ(view.read("d/" + bad_name, SIZE_MAX), "bytes\n");
   const FileEntry& link = files.at("d/link.md");
   EXPECT_TRUE(link.symlink);
   EXPECT_EQ(link.size, 0u);
@@ -92,7 +95,7 @@ TEST(GitTreeView, SymlinksAndNonUtf8Names) {
   const FileEntry& dirlink = files.at("d/dirlink");  // listed, not followed
   EXPECT_TRUE(dirlink.symlink);
   EXPECT_FALSE(view.is_dir("d/dirlink"));
-  EXPECT_EQ(view.read("d/dirlink"), "../e");
+  EXPECT_EQ(view.read("d/dirlink", SIZE_MAX), "../e");
 }
 
 TEST(GitTreeView, ReadsPrefixOfLooseAndPackedBlobs) {

@@ -43,8 +43,10 @@ class View {
   // True when `path` is a file, symlink or folder.
   virtual bool exists(std::string_view path) const = 0;
   virtual bool is_dir(std::string_view path) const = 0;
-  // The contents of the file at `path`; nullopt when missing or a folder.
-  virtual std::optional<std::string> read(std::string_view path) const = 0;
+  // At most the first `max_bytes` of the file at `path` (repository content
+  // is read within a limit the caller names); nullopt when missing or a
+  // folder.
+  virtual std::optional<std::string> read(std::string_view path, size_t max_bytes) const = 0;
   // The contents of an entry this view listed.
   virtual std::string read(const FileEntry& entry) const = 0;
   // At most the first `max_bytes` of an entry, without loading the rest when

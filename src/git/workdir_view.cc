@@ -1,10 +1,11 @@
 #include "git/workdir_view.h"
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
 #include <stdexcept>
 #include <system_error>
+
+#include "util/files.h"
 
 namespace kg {
 
@@ -139,21 +140,11 @@ std::optional<std::string> WorkdirView::read_at(std::string_view path, size_t ma
     return target;
   }
   if (!fs::is_regular_file(status)) return std::nullopt;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string out;
-  char buf[65536];
-  while (out.size() < max_bytes && in) {
-    const size_t want = std::min(sizeof buf, max_bytes - out.size());
-    in.read(buf, static_cast<std::streamsize>(want));
-    out.append(buf, static_cast<size_t>(in.gcount()));
-  }
-  if (in.bad()) return std::nullopt;
-  return out;
+  return read_regular_prefix(file.native(), max_bytes);  // still one when opened
 }
 
-std::optional<std::string> WorkdirView::read(std::string_view path) const {
-  return read_at(path, std::numeric_limits<size_t>::max());
+std::optional<std::string> WorkdirView::read(std::string_view path, size_t max_bytes) const {
+  return read_at(path, max_bytes);
 }
 
 std::string WorkdirView::read(const FileEntry& entry) const {

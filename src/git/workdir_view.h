@@ -22,7 +22,7 @@ class WorkdirView : public View {
   std::vector<std::string> list_dirs(std::string_view dir) const override;
   bool exists(std::string_view path) const override;
   bool is_dir(std::string_view path) const override;
-  std::optional<std::string> read(std::string_view path) const override;
+  std::optional<std::string> read(std::string_view path, size_t max_bytes) const override;
   std::string read(const FileEntry& entry) const override;
   std::string read_prefix(const FileEntry& entry, size_t max_bytes) const override;
   std::vector<std::pair<std::string, std::string>> unreadable_dirs() const override { return unreadable_; }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <cstdint>
 #include <map>
 
 #include "git/testing.h"
@@ -35,7 +38,7 @@ TEST(GitWorkdirView, ListsFilesSkipsGitAndDoesNotFollowSymlinks) {
   EXPECT_TRUE(git_oid_is_zero(&files.at("b/items/x.md").oid));
   EXPECT_TRUE(files.at("b/dirlink").symlink);
   EXPECT_TRUE(files.at("b/filelink").symlink);
-  EXPECT_EQ(view.read("b/filelink"), "items/x.md");  // the target, as git stores it
+  EXPECT_EQ(view.read("b/filelink", SIZE_MAX), "items/x.md");  // the target, as git stores it
   EXPECT_EQ(view.read_prefix(files.at("b/items/x.md"), 4), "0123");
 
   std::vector<std::string> all;
@@ -47,13 +50,27 @@ TEST(GitWorkdirView, ListsFilesSkipsGitAndDoesNotFollowSymlinks) {
   EXPECT_EQ(view.list_dirs("b"), (std::vector<std::string>{"_trash", "items"}));
   EXPECT_FALSE(view.exists(".git"));
   EXPECT_FALSE(view.exists(".git/HEAD"));
-  EXPECT_EQ(view.read(".git/HEAD"), std::nullopt);
+  EXPECT_EQ(view.read(".git/HEAD", SIZE_MAX), std::nullopt);
   EXPECT_TRUE(view.exists("b/dirlink"));
   EXPECT_FALSE(view.is_dir("b/dirlink"));
   EXPECT_TRUE(view.is_dir("b/items"));
-  EXPECT_EQ(view.read("b/items"), std::nullopt);
-  EXPECT_EQ(view.read("b/none.md"), std::nullopt);
+  EXPECT_EQ(view.read("b/items", SIZE_MAX), std::nullopt);
+  EXPECT_EQ(view.read("b/none.md", SIZE_MAX), std::nullopt);
   EXPECT_THROW(view.read(FileEntry{"b/none.md", {}, false, 0, 0}), std::runtime_error);
+}
+
+// Repository content is read within a limit, and a FIFO where a file
+// should be is not opened for reading (it would block the hook).
+TEST(GitWorkdirView, ReadsWithinALimitAndNeverAFifo) {
+  TempDir tmp;
+  const fs::path root = tmp / "wt";
+  init_repo(root);
+  write_file(root / "b/x.md", "0123456789");
+  ASSERT_EQ(::mkfifo((root / "b/fifo.md").c_str(), 0644), 0);
+  WorkdirView view(root);
+  EXPECT_EQ(view.read("b/x.md", 4), "0123");
+  EXPECT_EQ(view.read("b/x.md", SIZE_MAX), "0123456789");
+  EXPECT_EQ(view.read("b/fifo.md", SIZE_MAX), std::nullopt);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,23 @@ bool Fd::close() {
   int fd = fd_;
   fd_ = -1;
   return ::close(fd) == 0;
+}
+
+std::optional<std::string> read_regular_prefix(const std::string& path, size_t max_bytes) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  std::string out(std::min<size_t>(max_bytes, static_cast<size_t>(st.st_size)), '\0');
+  size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::nullopt;
+    if (n == 0) break;  // shorter than it was a moment ago
+    done += static_cast<size_t>(n);
+  }
+  out.resize(done);
+  return out;
 }
 
 std::string replace_file(const std::string& path, std::string_view content, mode_t mode, bool sync) {

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,11 @@ class Fd {
  private:
   int fd_;
 };
+
+// At most the first `max_bytes` of `path` when it is a regular file: never
+// through a symbolic link (O_NOFOLLOW), never blocking on a FIFO or device
+// (O_NONBLOCK, then fstat). nullopt for anything else or on an error.
+std::optional<std::string> read_regular_prefix(const std::string& path, size_t max_bytes);
 
 // Writes `content` to `path` through a temporary file beside it renamed into
 // place, so a reader sees the old file or the new one, never a part. With

@@ -147,6 +147,14 @@ test_expect_success 'reservations go on while the Python tool rebuilds its datab
   test "$(head -1 ids)" = DEMO-TSK-0002
 '
 
+test_expect_success 'a symlink to a FIFO among the items blocks nothing' '
+  new_repo f && add_item f DEMO-TSK-0001 $(uid_n 1) && git -C f commit -qm one &&
+  mkfifo f/pipe && ln -s ../../../../../../../pipe f/$T/DEMO-TSK-0002_pipe.md &&
+  test "$(KG -C f reserve -t task)" = DEMO-TSK-0002 &&
+  KG -C f check --worktree >out && grep "DEMO-TSK-0002_pipe.md: symlink" out &&
+  KG -C f sync >/dev/null
+'
+
 # As root every folder can be read: the check runs as nobody then.
 test_expect_success 'an items folder that cannot be listed is a finding, not a silent pass' '
   new_repo r && add_item r DEMO-TSK-0001 $(uid_n 1) && git -C r commit -qm one &&
