@@ -117,12 +117,16 @@ std::string Session::db_path(const Product& product) const {
   std::string path = absolute(rel);
   // The config keeps the path inside the working tree; a symlinked folder
   // on the way must not take it out (issue 15): nothing is written outside.
+  // The folder is resolved, the file only looked at: the Python tool may
+  // delete and recreate the file at any moment (a rebuild), and resolving a
+  // path whose last part comes and goes fails at random.
   std::error_code ec;
   const fs::path top = fs::weakly_canonical(repo_.workdir(), ec);
-  const fs::path real = ec ? fs::path() : fs::weakly_canonical(path, ec);
+  const fs::path real = ec ? fs::path() : fs::weakly_canonical(fs::path(path).parent_path(), ec);
   const std::string top_s = top.string(), real_s = real.string();
-  if (ec || real_s.size() <= top_s.size() || real_s.compare(0, top_s.size(), top_s) != 0 ||
-      (real_s[top_s.size()] != '/' && top_s.back() != '/'))
+  std::error_code link_ec;
+  const bool file_is_link = fs::is_symlink(fs::symlink_status(path, link_ec));
+  if (ec || file_is_link || top_s.empty() || !path_within(real_s, top_s == "/" ? "" : top_s))
     throw UsageError("the sequence database of product " + quote_path(product.key) + ", " + quote_path(path) +
                      ", leads outside the working tree (through a symbolic link?); nothing is written there. "
                      "Pass --db PATH to name one");

@@ -78,6 +78,11 @@ test_expect_success 'a symlinked cache folder cannot take the database out of th
   test_must_fail KG -C s reserve -t task 2>err &&
   grep "leads outside the working tree" err &&
   KG -C s sync 2>err && grep "not synced" err &&
+  test -z "$(ls -A outside)" &&
+  new_repo l && add_item l DEMO-TSK-0001 $(uid_n 1) && git -C l commit -qm one &&
+  mkdir -p l/.kano/cache/backlog && ln -s "$TRASH/outside/x.db" l/.kano/cache/backlog/backlog.demo.chunks.v1.db &&
+  test_must_fail KG -C l reserve -t task 2>err &&
+  grep "leads outside the working tree" err &&
   test -z "$(ls -A outside)"
 '
 
