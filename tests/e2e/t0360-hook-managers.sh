@@ -26,7 +26,14 @@ git init -q hooks-repo && cp "$SRC/.pre-commit-hooks.yaml" hooks-repo/ &&
 git -C hooks-repo add .pre-commit-hooks.yaml && git -C hooks-repo commit -qm manifest
 HOOKS_REV=$(git -C hooks-repo rev-parse HEAD)
 
-exit_code() { "$@"; echo $?; }
+# exit_code OUT ERR CMD...: runs CMD, its stdout into OUT and stderr into
+# ERR; prints its exit status.
+exit_code() {
+  local out=$1 err=$2
+  shift 2
+  "$@" >"$out" 2>"$err"
+  echo $?
+}
 
 # fw_repo DIR TOOL: a backlog repository using kabsd-guard through TOOL
 # (pre-commit or prek), with DEMO-TSK-0005 committed.
@@ -45,10 +52,10 @@ EOT
   add_item "$1" DEMO-TSK-0005 $(uid_n 1) first && git -C "$1" commit -qm first >/dev/null 2>&1
 }
 
-# a_branch_with_a_duplicate REPO BRANCH N: BRANCH adds another DEMO-TSK-0005
-# (uid N) and DEMO-BUG-0040, committed past the hooks.
+# a_branch_with_a_duplicate REPO BRANCH N BASE: BRANCH, from BASE, adds
+# another DEMO-TSK-0005 (uid N) and DEMO-BUG-0040, committed past the hooks.
 a_branch_with_a_duplicate() {
-  git -C "$1" branch "$2" HEAD~1 &&
+  git -C "$1" branch "$2" "$4" &&
   git -C "$1" worktree add -q "$TRASH/wt-$1-$2" "$2" >/dev/null 2>&1 &&
   add_item "$TRASH/wt-$1-$2" DEMO-TSK-0005 $(uid_n $3) dup-$2 &&
   add_item "$TRASH/wt-$1-$2" DEMO-BUG-0040 $(uid_n $(($3 + 1))) bug-$2 &&
@@ -64,7 +71,7 @@ for tool in pre-commit prek; do
   "
 
   test_expect_success "$tool: post-merge syncs and its duplicate warning is shown (not hidden by Passed)" "
-    a_branch_with_a_duplicate $tool-r incoming 20 &&
+    a_branch_with_a_duplicate $tool-r incoming 20 HEAD~2 &&
     test_must_fail kabsd-guard -C $tool-r status --check >/dev/null 2>&1 &&
     git -C $tool-r merge --no-edit --no-verify incoming >out 2>&1 &&
     grep 'the merge brought the duplicate' out && grep 'duplicate ID DEMO-TSK-0005' out &&
@@ -104,7 +111,7 @@ for tool in pre-commit prek; do
 done
 
 test_expect_success 'hook auto with no framework to tell the stage: refuses, says why, guesses nothing' '
-  test "$(exit_code kabsd-guard -C prek-r hook auto 2>err)" = 3 &&
+  test "$(exit_code /dev/null err kabsd-guard -C prek-r hook auto)" = 3 &&
   grep "cannot tell which git hook" err && grep "Nothing was checked" err
 '
 
@@ -131,7 +138,7 @@ test_expect_success 'lefthook install after kabsd-guard install: the *.old scrip
   printf "pre-commit:\n  commands:\n    lint:\n      run: echo lint\npost-merge:\n  commands:\n    lint:\n      run: echo merged\n" >lh/lefthook.yml &&
   (cd lh && lefthook install) >/dev/null 2>&1 &&
   grep -q kabsd-guard-managed-hook lh/.git/hooks/pre-commit.old &&
-  test "$(exit_code kabsd-guard -C lh status --check >out 2>err)" = 1 &&
+  test "$(exit_code out err kabsd-guard -C lh status --check)" = 1 &&
   grep "pre-commit  *OFF  lefthook renamed kabsd-guard.s script to pre-commit.old" out &&
   grep "post-merge  *OFF" out && grep "post-checkout  *runs" out &&
   grep "add kabsd-guard to lefthook.yml" err &&
@@ -148,7 +155,7 @@ test_expect_success 'kabsd-guard install after lefthook with the documented left
   test_must_fail grep -l kabsd-guard-chained lh2/.git/hooks/* &&
   kabsd-guard -C lh2 status --check >out &&
   add_item lh2 DEMO-TSK-0005 $(uid_n 1) first && git -C lh2 commit -qm first >/dev/null 2>&1 &&
-  a_branch_with_a_duplicate lh2 side 30 &&
+  a_branch_with_a_duplicate lh2 side 30 HEAD~1 &&
   git -C lh2 merge --no-edit --no-verify side >out 2>&1 &&
   test "$(grep -c "the merge brought the duplicate" out)" = 1 &&
   git -C lh2 reset -q --hard HEAD~1 &&
@@ -173,7 +180,7 @@ test_expect_success 'husky: the hooks in .husky/ call kabsd-guard; install leave
 
 test_expect_success 'husky set up after kabsd-guard install: core.hooksPath elsewhere is reported' '
   new_repo hu2 && install_guard hu2 && (cd hu2 && husky) >/dev/null &&
-  test "$(exit_code kabsd-guard -C hu2 status --check >out 2>err)" = 1 &&
+  test "$(exit_code out err kabsd-guard -C hu2 status --check)" = 1 &&
   grep "pre-commit  *OFF  husky.s script, and .husky/pre-commit does not call kabsd-guard; git runs hooks from .*hu2/.husky/_ (core.hooksPath), not from .*hu2/.git/hooks" out
 '
 
@@ -190,13 +197,13 @@ test_expect_success 'simple-git-hooks run again after kabsd-guard install: delet
   new_repo sg && install_guard sg &&
   printf "{\"simple-git-hooks\": {\"pre-commit\": \"echo lint\", \"pre-push\": \"echo test\"}}\n" >sg/package.json &&
   (cd sg && simple-git-hooks) >/dev/null 2>&1 &&
-  test "$(exit_code kabsd-guard -C sg status --check >out 2>err)" = 1 &&
+  test "$(exit_code out err kabsd-guard -C sg status --check)" = 1 &&
   grep "pre-commit  *OFF  overwritten by simple-git-hooks" out &&
   grep "pre-push  *OFF  overwritten by simple-git-hooks" out &&
   for h in pre-merge-commit post-merge post-checkout post-rewrite post-commit pre-applypatch; do
     grep "$h  *OFF  deleted" out || return 1
   done &&
-  test "$(exit_code kabsd-guard -C sg install >out 2>err)" = 3 &&
+  test "$(exit_code out err kabsd-guard -C sg install)" = 3 &&
   grep "pre-commit .*failed" out && grep "simple-git-hooks., which rewrites it" err &&
   grep "package.json configures simple-git-hooks, which deletes every hook" err
 '
