@@ -179,3 +179,15 @@ install_guard() {
 claimant() {
   write_item "$1/$(item_path "$2" "$4")" "$2" "$3"
 }
+
+# need_hook_managers: puts the pinned npm hook managers (prek, lefthook,
+# husky, simple-git-hooks) on PATH, installing them into the cache folder
+# ($KG_HOOK_MANAGERS, default build/hook-managers of the checkout) when they
+# are not there yet. Fails, saying why, only when npm is missing or the
+# install failed.
+need_hook_managers() {
+  . "$SRC/tests/e2e/hook-managers.sh"
+  HOOK_MANAGERS=${KG_HOOK_MANAGERS:-$SRC/build/hook-managers}
+  hook_managers_install "$HOOK_MANAGERS" || return 1
+  PATH="$HOOK_MANAGERS/node_modules/.bin:$PATH"
+}

@@ -2,7 +2,7 @@
 # kabsd-guard install / uninstall with real git and the real hooks.
 . "$(dirname "$0")/lib.sh"
 
-HOOKS="pre-commit pre-merge-commit pre-push post-merge post-checkout post-rewrite"
+HOOKS="pre-commit pre-merge-commit pre-push post-merge post-checkout post-rewrite post-commit pre-applypatch"
 
 # snapshot DIR: every file in DIR with its type, mode and content hash (or
 # link target), one per line, to compare states byte for byte.
@@ -22,7 +22,7 @@ dup_stage() { add_item "$1" DEMO-TSK-0005 $(uid_n 99) dup; }
 # with_items REPO: DEMO-TSK-0005 committed.
 with_items() { add_item "$1" DEMO-TSK-0005 $(uid_n 1) first && git -C "$1" commit -qm first --no-verify; }
 
-test_expect_success 'install writes the six hooks into .git/hooks, as in hooks/' '
+test_expect_success 'install writes the eight hooks into .git/hooks, as in hooks/' '
   new_repo r && with_items r &&
   kabsd-guard -C r install >out &&
   for h in $HOOKS; do
