@@ -71,4 +71,22 @@ test_expect_success 'the hook fast path and the full check agree on staged chang
   cmp fast.err slow.err && grep "DEMO-TSK-0001_third.md" fast.err
 '
 
+test_expect_success 'KABSD_GUARD_CROSSCHECK=1 exits 70 with both answers when the cached one is wrong' '
+  new_repo x &&
+  add_item x DEMO-TSK-0001 $(uid_n 1) a && add_item x DEMO-TSK-0001 $(uid_n 2) b &&
+  KABSD_GUARD_SKIP=1 git -C x commit -qm dup &&
+  test_expect_code 1 env KABSD_GUARD_CROSSCHECK=1 kabsd-guard -C x check --tree HEAD >out &&
+  grep "duplicate ID DEMO-TSK-0001" out &&
+  # A claim index that lies (as a bug in the fast path would): the cached
+  # answer misses the duplicate, the full scan does not.
+  sqlite3 x/.git/kabsd-guard/cache-claims.sqlite3 \
+    "UPDATE files SET claim = CAST(\"DEMO-TSK-0007\" AS BLOB) WHERE CAST(path AS TEXT) LIKE \"%_b.md\"" &&
+  test_expect_code 0 env KABSD_GUARD_CROSSCHECK=0 kabsd-guard -C x check --tree HEAD &&
+  test_expect_code 70 env KABSD_GUARD_CROSSCHECK=1 kabsd-guard -C x check --tree HEAD >out 2>err &&
+  test ! -s out &&
+  grep "internal error: KABSD_GUARD_CROSSCHECK: the cached and the full computation differ" err &&
+  grep -- "--- cached: exit 0" err && grep -- "--- full (KABSD_GUARD_NO_CACHE=1): exit 1" err &&
+  grep "duplicate ID DEMO-TSK-0001" err
+'
+
 test_done
