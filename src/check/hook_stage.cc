@@ -58,24 +58,36 @@ bool from_hook_impl(const Argv& argv, HookStage& out) {
   return true;
 }
 
-// `<framework> run [--hook-stage STAGE]` or `try-repo`: run by hand.
+// Where the framework's program is in `argv`, or npos: argv[0]
+// (`pre-commit`, `prek`), or behind an interpreter (`python3
+// /usr/bin/pre-commit`, `python3 -mpre_commit`, `python3 -m pre_commit`).
+size_t framework_program_at(const Argv& argv) {
+  if (argv.empty()) return std::string::npos;
+  if (is_framework_program(argv[0])) return 0;
+  if (path_basename(argv[0]).substr(0, 6) != "python" || argv.size() < 2) return std::string::npos;
+  if (is_framework_program(argv[1])) return 1;
+  if (argv[1] == "-m" && argv.size() > 2 && argv[2] == "pre_commit") return 2;
+  return std::string::npos;
+}
+
+// Run by hand: `<framework> run [--hook-stage STAGE]`, `try-repo`, or with no
+// subcommand at all (`pre-commit`, `prek`, `prek -a`, `prek HOOK_ID`, which
+// run too). A framework process that starts a hook and is not `hook-impl` is
+// running hooks; prek names the stage `--stage`.
 bool from_run(const Argv& argv, HookStage& out) {
-  bool program = false;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
-    if (a == "--") break;
-    if (is_framework_program(a) || (a == "-m" && i + 1 < argv.size() && argv[i + 1] == "pre_commit")) {
-      program = true;
-      continue;
+  size_t at = framework_program_at(argv);
+  if (at == std::string::npos) return false;
+  std::string how = "run";
+  for (size_t i = at + 1; i < argv.size() && argv[i] != "--"; ++i)
+    if (argv[i] == "run" || argv[i] == "try-repo") {
+      how = argv[i];
+      break;
     }
-    if (program && (a == "run" || a == "try-repo")) {
-      std::string stage = option_value(argv, "--hook-stage");
-      out.name = stage.empty() ? "pre-commit" : modern_stage_name(stage);
-      out.source = framework_name(argv) + " " + a + (stage.empty() ? "" : " --hook-stage " + stage);
-      return true;
-    }
-  }
-  return false;
+  std::string stage = option_value(argv, "--hook-stage");
+  if (stage.empty()) stage = option_value(argv, "--stage");
+  out.name = stage.empty() ? "pre-commit" : modern_stage_name(stage);
+  out.source = framework_name(argv) + " " + how + (stage.empty() ? "" : " --hook-stage " + stage);
+  return true;
 }
 
 }  // namespace

@@ -53,6 +53,20 @@ TEST(HookStage, RunByHand) {
   EXPECT_EQ(detect_hook_stage({{"pre-commit", "run", "--hook-stage=push"}}, env_of({})).name, "pre-push");
   // "run" as an argument of something else is not a framework run.
   EXPECT_EQ(detect_hook_stage({{"make", "run"}}, env_of({})).name, "");
+  EXPECT_EQ(detect_hook_stage({{"vim", "pre-commit"}}, env_of({})).name, "");
+}
+
+TEST(HookStage, RunByHandWithoutTheRunSubcommand) {
+  // `pre-commit` and `prek` with no subcommand run the hooks, and so do
+  // `prek -a` and `prek HOOK_ID`; prek names the stage `--stage`.
+  EXPECT_EQ(detect_hook_stage({{"/usr/bin/python3", "/usr/bin/pre-commit"}}, env_of({})).name, "pre-commit");
+  EXPECT_EQ(detect_hook_stage({{"/n/.bin/prek"}, {"bash"}}, env_of({})).name, "pre-commit");
+  EXPECT_EQ(detect_hook_stage({{"prek", "-a"}}, env_of({})).name, "pre-commit");
+  EXPECT_EQ(detect_hook_stage({{"prek", "kabsd-guard", "--all-files"}}, env_of({})).name, "pre-commit");
+  EXPECT_EQ(detect_hook_stage({{"prek", "run", "--stage", "pre-push"}}, env_of({})).name, "pre-push");
+  EXPECT_EQ(detect_hook_stage({{"prek", "--stage=post-merge"}}, env_of({})).name, "post-merge");
+  EXPECT_EQ(detect_hook_stage({{"python3", "-m", "pre_commit", "run", "--hook-stage", "manual"}}, env_of({})).name,
+            "manual");
 }
 
 TEST(HookStage, VariablesWhenNoFrameworkProcessIsSeen) {

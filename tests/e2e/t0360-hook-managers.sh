@@ -120,6 +120,16 @@ test_expect_success 'pre-commit run by hand (default and manual stages) passes' 
   (cd pre-commit-r && pre-commit run --hook-stage manual) >out 2>&1 && test_must_fail grep Failed out
 '
 
+test_expect_success 'prek and pre-commit with no subcommand (prek, prek -a, pre-commit) check the staged files' '
+  add_item prek-r DEMO-TSK-0005 $(uid_n 7) by-hand &&
+  test_must_fail env -C prek-r prek >out 2>&1 && grep "commit refused" out &&
+  test_must_fail env -C prek-r prek -a >out 2>&1 && grep "commit refused" out &&
+  test_must_fail env -C prek-r prek run --stage manual >out 2>&1 && grep "commit refused" out &&
+  git -C prek-r reset -q && rm prek-r/$(item_path DEMO-TSK-0005 by-hand) &&
+  (cd prek-r && prek -a) >out 2>&1 && grep "kabsd-guard.*Passed" out &&
+  (cd pre-commit-r && pre-commit) >out 2>&1 && grep "kabsd-guard.*Passed" out
+'
+
 # lefthook.yml running kabsd-guard at every hook it installs (docs/hooks.md).
 documented_lefthook_yml() {
   for h in $ALL_HOOKS; do
