@@ -273,7 +273,12 @@ int dispatch_named(Session& s, const std::string& name, const std::vector<std::s
   auto arg = [&](size_t i) { return i < a.size() ? a[i] : std::string(); };
   if (name == "pre-commit") return staged(s, commit_refusal(s));
   if (name == "pre-merge-commit") return staged(s, refusal_for("merge", "merge"));
-  if (name == "pre-applypatch") return staged(s, kPatchRefusal);
+  if (name == "pre-applypatch") {
+    // `git rebase --apply` replays through `git am --rebasing`: a rebase,
+    // reported by post-rewrite at its end as with the default backend.
+    if (std::filesystem::exists(s.repo().git_dir() + "/rebase-apply/rebasing")) return kOk;
+    return staged(s, kPatchRefusal);
+  }
   if (name == "pre-push") {
     if (in) return pre_push(s, arg(0), *in);
     return push_one(s, arg(0), "HEAD", "", "");

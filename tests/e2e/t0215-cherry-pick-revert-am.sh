@@ -69,6 +69,15 @@ test_expect_success 'git am of a clean patch goes through quietly' '
   test -f r/z
 '
 
+test_expect_success 'git rebase --apply (git am inside) is not refused patch by patch: post-rewrite warns once' '
+  git -C r branch -f rb side &&
+  git -C r checkout -q rb &&
+  git -C r rebase --apply main >out 2>&1 &&
+  test_must_fail grep "applied patch refused" out &&
+  test "$(grep -c "the rebase brought the duplicate" out)" = 1 &&
+  git -C r checkout -q main
+'
+
 test_expect_success 'KABSD_GUARD_SKIP=1 git am --continue takes a refused patch' '
   test_must_fail git -C r am -q "$TRASH"/patches/*.patch >/dev/null 2>&1 &&
   KABSD_GUARD_SKIP=1 git -C r am --continue >/dev/null 2>&1 &&
