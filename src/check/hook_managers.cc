@@ -71,17 +71,36 @@ std::string pre_commit_config(const std::string& top, std::string_view hook) {
   return "";
 }
 
+// lefthook's configuration files, YAML or JSON (lefthook.toml is not read).
 constexpr std::string_view kLefthookFiles[] = {
-    "lefthook.yml",       ".lefthook.yml",       "lefthook.yaml",       ".lefthook.yaml",
-    ".config/lefthook.yml", ".config/lefthook.yaml", "lefthook-local.yml", ".lefthook-local.yml",
-    "lefthook-local.yaml", ".lefthook-local.yaml"};
+    "lefthook.yml",        ".lefthook.yml",         "lefthook.yaml",        ".lefthook.yaml",
+    ".config/lefthook.yml", ".config/lefthook.yaml", "lefthook.json",        ".lefthook.json",
+    "lefthook.jsonc",      ".lefthook.jsonc",       ".config/lefthook.json", ".config/lefthook.jsonc",
+    "lefthook-local.yml",  ".lefthook-local.yml",   "lefthook-local.yaml",  ".lefthook-local.yaml",
+    "lefthook-local.json", ".lefthook-local.json",  "lefthook-local.jsonc", ".lefthook-local.jsonc"};
+
+// Any string below `node` that names kabsd-guard.
+bool json_mentions_guard(const nlohmann::json& node) {
+  if (node.is_string()) return mentions_guard(node.get_ref<const std::string&>());
+  if (node.is_structured())
+    for (const auto& child : node)
+      if (json_mentions_guard(child)) return true;
+  return false;
+}
+
+bool lefthook_file_runs_guard(std::string_view name, const std::string& text, std::string_view hook) {
+  if (name.ends_with(".json") || name.ends_with(".jsonc")) {
+    nlohmann::json root = nlohmann::json::parse(text, nullptr, false, /*ignore_comments=*/true);
+    return root.is_object() && root.contains(hook) && json_mentions_guard(root[std::string(hook)]);
+  }
+  auto root = parse_yaml(text);
+  return root && root->IsMap() && subtree_mentions_guard((*root)[std::string(hook)]);
+}
 
 std::string lefthook_config(const std::string& top, std::string_view hook) {
   for (std::string_view name : kLefthookFiles) {
     auto text = read_config(top, name);
-    if (!text) continue;
-    auto root = parse_yaml(*text);
-    if (root && root->IsMap() && subtree_mentions_guard((*root)[std::string(hook)])) return std::string(name);
+    if (text && lefthook_file_runs_guard(name, *text, hook)) return std::string(name);
   }
   return "";
 }

@@ -58,6 +58,22 @@ TEST(HookManagers, LefthookConfigPerHook) {
   EXPECT_EQ(config_running_guard(HookManager::Lefthook, top, top + "/.git/hooks", "pre-push"), "");
 }
 
+TEST(HookManagers, LefthookJsonConfig) {
+  TempDir t;
+  std::string top = t.path();
+  write_file(top + "/lefthook.jsonc",
+             "// lefthook reads JSON with comments too\n"
+             R"({"pre-commit": {"commands": {"guard": {"run": "kabsd-guard hook pre-commit"}}},)"
+             R"( "post-merge": {"commands": {"lint": {"run": "echo merged"}}}})");
+  EXPECT_TRUE(has_lefthook_config(top));
+  EXPECT_EQ(config_running_guard(HookManager::Lefthook, top, top + "/.git/hooks", "pre-commit"), "lefthook.jsonc");
+  EXPECT_EQ(config_running_guard(HookManager::Lefthook, top, top + "/.git/hooks", "post-merge"), "");
+  write_file(top + "/lefthook.json", R"({"post-merge": {"jobs": [{"run": "kabsd-guard hook post-merge {1}"}]}})");
+  EXPECT_EQ(config_running_guard(HookManager::Lefthook, top, top + "/.git/hooks", "post-merge"), "lefthook.json");
+  write_file(top + "/lefthook.json", "{not json");
+  EXPECT_EQ(config_running_guard(HookManager::Lefthook, top, top + "/.git/hooks", "post-merge"), "");
+}
+
 TEST(HookManagers, HuskyScriptBesideItsHooksFolder) {
   TempDir t;
   std::string top = t.path();

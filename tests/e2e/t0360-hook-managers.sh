@@ -175,6 +175,16 @@ test_expect_success 'kabsd-guard install after lefthook with the documented left
   git -C lh2 reset -q && rm lh2/$(item_path DEMO-TSK-0005 again)
 '
 
+test_expect_success 'lefthook.json (not .yml) running kabsd-guard: install leaves the hooks alone, status is clean' '
+  new_repo lhj &&
+  printf "{\"pre-commit\": {\"commands\": {\"kabsd-guard\": {\"run\": \"kabsd-guard hook pre-commit\"}}}}\n" >lhj/lefthook.json &&
+  (cd lhj && lefthook install) >/dev/null 2>&1 && grep -q lefthook lhj/.git/hooks/pre-commit &&
+  kabsd-guard -C lhj install >out 2>err &&
+  grep "pre-commit .*left-alone.*lefthook runs kabsd-guard here (lefthook.json)" out &&
+  kabsd-guard -C lhj status --check >out &&
+  grep "pre-commit  *runs  lefthook (lefthook.json)" out
+'
+
 test_expect_success 'husky: the hooks in .husky/ call kabsd-guard; install leaves them alone; a duplicate is refused' '
   new_repo hu && (cd hu && husky) >/dev/null &&
   test "$(git -C hu config core.hooksPath)" = .husky/_ &&
