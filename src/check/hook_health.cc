@@ -75,6 +75,8 @@ HookHealth health_of(const std::string& top, const std::string& dir, const std::
   if ((manager == HookManager::PreCommit || manager == HookManager::Prek) && ours_at(h.path + ".legacy")) {
     h.runs = true;
     h.how = who + "'s script, which runs kabsd-guard's as " + name + ".legacy";
+    if (std::string config = config_running_guard(manager, top, dir, name); !config.empty())
+      h.how += ", and kabsd-guard again from " + config + ": twice ('kabsd-guard install' removes the .legacy)";
     return h;
   }
   std::string config = config_running_guard(manager, top, dir, name);

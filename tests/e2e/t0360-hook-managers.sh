@@ -110,6 +110,23 @@ for tool in pre-commit prek; do
   "
 done
 
+test_expect_success 'pre-commit install after kabsd-guard install (migration mode): install drops the second call' '
+  new_repo mig && install_guard mig &&
+  printf "default_install_hook_types: [pre-commit, post-merge]\nrepos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: kabsd-guard\n" \
+    "$TRASH/hooks-repo" $HOOKS_REV >mig/.pre-commit-config.yaml &&
+  git -C mig add .pre-commit-config.yaml && git -C mig commit -qm fw &&
+  (cd mig && pre-commit install) >/dev/null 2>&1 && test -f mig/.git/hooks/post-merge.legacy &&
+  kabsd-guard -C mig status >out && grep "post-merge .*runs .*twice" out &&
+  kabsd-guard -C mig install >out 2>err &&
+  grep "post-merge .*left-alone.*removed kabsd-guard.s own script post-merge.legacy" out &&
+  test ! -e mig/.git/hooks/post-merge.legacy && test ! -e mig/.git/hooks/pre-commit.legacy &&
+  kabsd-guard -C mig status --check >out && test_must_fail grep twice out &&
+  add_item mig DEMO-TSK-0005 $(uid_n 1) first && git -C mig commit -qm first >/dev/null 2>&1 &&
+  a_branch_with_a_duplicate mig side 40 HEAD~1 &&
+  git -C mig merge --no-edit --no-verify side >out 2>&1 &&
+  test "$(grep -c "the merge brought the duplicate" out)" = 1
+'
+
 test_expect_success 'hook auto with no framework to tell the stage: refuses, says why, guesses nothing' '
   test "$(exit_code /dev/null err kabsd-guard -C prek-r hook auto)" = 3 &&
   grep "cannot tell which git hook" err && grep "Nothing was checked" err
