@@ -21,6 +21,7 @@
 #include "model/duplicates.h"
 #include "store/reservation.h"
 #include "store/sqlite.h"
+#include "util/files.h"
 #include "util/paths.h"
 
 namespace kg::cli {
@@ -108,10 +109,10 @@ std::vector<std::string> placement_notes(const Repo& repo, const std::vector<Dir
     for (const HookOutcome& h : d.hooks)
       if (h.name == "pre-commit" && h.action != HookAction::LeftAlone && h.action != HookAction::Failed)
         own_pre_commit = true;
-  std::ifstream cfg(path_join(top, ".pre-commit-config.yaml"), std::ios::binary);
-  std::ostringstream text;
-  text << cfg.rdbuf();
-  if (own_pre_commit && cfg && text.str().find("kabsd-guard") != std::string::npos)
+  // Read as the managers' files are: a regular file, its first MiB (a FIFO
+  // committed under this name would block install).
+  auto cfg = own_pre_commit ? read_regular_prefix(path_join(top, ".pre-commit-config.yaml"), 1 << 20) : std::nullopt;
+  if (cfg && cfg->find("kabsd-guard") != std::string::npos)
     notes.push_back(".pre-commit-config.yaml runs kabsd-guard as well: after 'pre-commit install', every "
                     "check would run twice; keep one of them (docs/hooks.md)");
   std::vector<std::string> names(kHookNames.begin(), kHookNames.end());

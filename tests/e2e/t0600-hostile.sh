@@ -159,6 +159,12 @@ test_expect_success 'a symlink to a FIFO among the items blocks nothing' '
   KG -C f sync >/dev/null
 '
 
+test_expect_success 'FIFOs named like hook-manager configuration files block neither install nor status' '
+  new_repo ff && mkfifo ff/.pre-commit-config.yaml ff/lefthook.yml ff/lefthook.json ff/package.json &&
+  KG -C ff install >/dev/null &&
+  KG -C ff status --check >/dev/null
+'
+
 # As root every folder can be read: the check runs as nobody then.
 test_expect_success 'an items folder that cannot be listed is a finding, not a silent pass' '
   new_repo r && add_item r DEMO-TSK-0001 $(uid_n 1) && git -C r commit -qm one &&
