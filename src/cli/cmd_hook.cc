@@ -8,10 +8,13 @@
 #include <sstream>
 
 #include "check/compare.h"
+#include "check/remote_reserve.h"
 #include "check/sync.h"
 #include "cli/check_run.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/hook_receive.h"
+#include "cli/remote_options.h"
 #include "git/error.h"
 #include "git/merge.h"
 #include "util/strings.h"
@@ -156,8 +159,26 @@ void warn_introduced(Session& s, const std::optional<Commit>& before, const char
   }
 }
 
+// With kabsd-guard.reserveRemote set: the remote's sequence ref raised to
+// what its branches hold (sync --remote). Trouble is a warning.
+void sync_remote_quietly(Session& s) {
+  try {
+    std::optional<RemoteTransport> t = chosen_remote(s.repo(), RemoteArgs{});
+    if (!t) return;
+    std::vector<const Product*> products;
+    for (const Product& p : s.config().products) products.push_back(&p);
+    if (products.empty()) return;
+    for (const RemoteSyncChange& c : sync_remote(s.repo(), s.scan_options(), products, *t).changes)
+      s.out().note("kabsd-guard: remote " + t->remote + ": sequence " + c.prefix + "-" + c.type_code + " raised " +
+                   std::to_string(c.before) + " -> " + std::to_string(c.after));
+  } catch (const std::exception& e) {
+    s.out().warning(std::string("the remote sequence ref was not synced: ") + e.what());
+  }
+}
+
 int post_merge(Session& s, bool squash) {
   sync_all(s);
+  sync_remote_quietly(s);
   if (!squash) warn_introduced(s, try_commit(s.repo(), "ORIG_HEAD"), "merge");
   return kOk;
 }
@@ -206,7 +227,7 @@ int auto_stage(Session& s) {
 }
 
 bool is_pre(const std::string& name) {
-  return name.rfind("pre-", 0) == 0 || (name == "auto" && env("PRE_COMMIT_CHECKOUT_TYPE").empty() &&
+  return name.rfind("pre-", 0) == 0 || name == "update" || (name == "auto" && env("PRE_COMMIT_CHECKOUT_TYPE").empty() &&
                                         env("PRE_COMMIT_IS_SQUASH_MERGE").empty() &&
                                         env("PRE_COMMIT_REWRITE_COMMAND").empty());
 }
@@ -217,6 +238,8 @@ int dispatch(Session& s, const HookOpts& o) {
   if (o.name == "pre-commit") return staged(s, "commit");
   if (o.name == "pre-merge-commit") return staged(s, "merge");
   if (o.name == "pre-push") return pre_push(s, arg(0), std::cin);
+  if (o.name == "pre-receive") return pre_receive(s, std::cin);
+  if (o.name == "update") return update_hook(s, arg(0), arg(1), arg(2));
   if (o.name == "post-merge") return post_merge(s, arg(0) == "1");
   if (o.name == "post-checkout") {
     if (arg(2) == "1") sync_all(s);
@@ -226,7 +249,7 @@ int dispatch(Session& s, const HookOpts& o) {
   if (o.name == "auto") return auto_stage(s);
   throw UsageError("unknown hook '" + o.name +
                    "'; known: pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout, "
-                   "post-rewrite, auto");
+                   "post-rewrite, pre-receive, update, auto");
 }
 
 int run_hook(const Globals& g, const HookOpts& o) {
@@ -256,13 +279,18 @@ int run_hook(const Globals& g, const HookOpts& o) {
 Action add_hook(CLI::App& app) {
   auto o = std::make_shared<HookOpts>();
   CLI::App* sub = app.add_subcommand("hook", "Run as the git hook NAME (called by the installed hook scripts)");
-  sub->add_option("name", o->name, "pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout, post-rewrite, or auto")
+  sub->add_option("name", o->name,
+                  "pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout, post-rewrite, auto; "
+                  "on a server: pre-receive, update")
       ->required();
   sub->add_option("args", o->args, "The arguments git passes to the hook");
   sub->footer(R"(Pre-* hooks refuse a change that introduces a duplicate ID (exit 1) and fail
 closed on trouble; post-* hooks sync the sequences, report, and always exit 0.
 'auto' works out the stage from git's state and the variables the pre-commit
 framework sets. KABSD_GUARD_SKIP=1 skips every hook.
+pre-receive and update run in a bare repository on the server: they refuse
+a push whose branches introduce a duplicate, or would when merged into the
+default branch (docs/hooks.md, "On the server").
 )");
   return [o](const Globals& g) { return run_hook(g, *o); };
 }
