@@ -7,7 +7,6 @@
 #include <random>
 #include <thread>
 
-#include "git/refs.h"
 #include "git/tree_view.h"
 #include "model/sequence_file.h"
 #include "model/uuid7.h"
@@ -28,10 +27,6 @@ FileLock fetch_lock(const Repo& repo, const RemoteTransport& t) {
   return FileLock(repo.common_dir() + "/kabsd-guard/remote-fetch.lock", t.timeout * 2);
 }
 
-SequenceState fetch(const Repo& repo, const RemoteTransport& t, bool branches) {
-  FileLock lock = fetch_lock(repo, t);
-  return fetch_sequences(repo, t, branches);
-}
 
 // A random pause before the next try, growing with each: 5 ms to 400 ms.
 void back_off(int attempt) {
@@ -65,6 +60,7 @@ std::string host_name() {
 // The compare-and-swap loop: `change` computes the new files from the
 // remote's state (nullopt: nothing to write); returns the state it was
 // applied to. Moves of the ref in between are fetched and retried.
+// The caller holds fetch_lock(): the loop updates the tracking ref.
 template <typename Change>
 SequenceState cas_loop(const Repo& repo, const RemoteTransport& t, SequenceState state, Change change) {
   for (int attempt = 1;; ++attempt) {
@@ -76,7 +72,7 @@ SequenceState cas_loop(const Repo& repo, const RemoteTransport& t, SequenceState
       throw RemoteError("gave up after " + std::to_string(kMaxAttempts) + " tries: " + std::string(kSequencesRef) +
                         " on the remote '" + t.remote + "' kept moving; nothing was reserved");
     back_off(attempt);
-    state = fetch(repo, t, false);
+    state = fetch_sequences(repo, t, false);
   }
 }
 
@@ -87,7 +83,10 @@ using Files = std::map<std::string, std::string>;
 Allocation allocate_remote(const Repo& repo, const ScanOptions& scan, const AllocateRequest& r,
                            const RemoteTransport& t) {
   require_file_name(*r.product);
-  fetch(repo, t, true);  // the remote's branches count for the floor too
+  {
+    FileLock lock = fetch_lock(repo, t);
+    fetch_sequences(repo, t, true);  // the remote's branches count for the floor too
+  }
   const std::string prefix = r.product->prefix, code(type_code(r.type)), key = r.product->key;
   AllocateRequest local = r;
   std::string where = host_name() + ":" + (repo.is_bare() ? repo.git_dir() : repo.workdir());
@@ -95,6 +94,7 @@ Allocation allocate_remote(const Repo& repo, const ScanOptions& scan, const Allo
   // then the loop. The locks keep every other reservation of this clone
   // (and the Python tool) out until the range is recorded here.
   auto settle = [&](int64_t highest) {
+    FileLock lock = fetch_lock(repo, t);
     int64_t first = 0;
     cas_loop(repo, t, tracked_sequences(repo, t.remote), [&](const SequenceState& state) {
       SequenceFile f = parsed(state, t.remote, key);
@@ -119,13 +119,12 @@ RemoteSync sync_remote(const Repo& repo, const ScanOptions& scan, const std::vec
   for (const Product* p : products) require_file_name(*p);
   RemoteSync out;
   out.remote = t.remote;
-  SequenceState state = fetch(repo, t, true);
+  FileLock lock = fetch_lock(repo, t);
+  SequenceState state = fetch_sequences(repo, t, true);
   // The highest numbers on the remote's branches, as just fetched.
-  const std::string prefix = "refs/remotes/" + t.remote + "/";
   Highest highest;
   std::map<std::string, std::set<SequenceKey>> item_keys;
-  for (const auto& [name, tree] : ref_trees(repo)) {
-    if (name.rfind(prefix, 0) != 0) continue;
+  for (const Tree& tree : remote_branch_trees(repo, t.remote)) {
     Backlog b = scan_backlog(TreeView(repo, tree), scan);
     add_highest(b, highest);
     for (const Item& item : b.items)

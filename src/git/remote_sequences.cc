@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -201,6 +202,28 @@ SequenceState fetch_sequences(const Repo& repo, const RemoteTransport& t, bool b
     }
   }
   return tracked_sequences(repo, t.remote);
+}
+
+std::vector<Tree> remote_branch_trees(const Repo& repo, const std::string& remote) {
+  struct Walk {
+    const Repo* repo;
+    std::vector<Tree> trees;
+    std::set<std::string> seen;
+  } walk{&repo, {}, {}};
+  const std::string glob = "refs/remotes/" + remote + "/*";
+  auto visit = [](const char* name, void* payload) -> int {
+    auto* w = static_cast<Walk*>(payload);
+    git_object* peeled = nullptr;
+    if (git_revparse_single(&peeled, w->repo->raw(), (std::string(name) + "^{tree}").c_str()) != 0) {
+      git_error_clear();
+      return 0;
+    }
+    Tree tree{TreePtr(reinterpret_cast<git_tree*>(peeled))};
+    if (w->seen.insert(tree.hex()).second) w->trees.push_back(std::move(tree));
+    return 0;
+  };
+  check(git_reference_foreach_glob(repo.raw(), glob.c_str(), visit, &walk), "listing the branches of " + remote);
+  return std::move(walk.trees);
 }
 
 std::string write_sequences_commit(const Repo& repo, const SequenceState& parent,

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "git/error.h"
 #include "git/repo.h"
@@ -58,6 +59,10 @@ struct SequenceState {
 SequenceState fetch_sequences(const Repo& repo, const RemoteTransport& t, bool branches);
 // The tracking ref's state, without going to the remote.
 SequenceState tracked_sequences(const Repo& repo, const std::string& remote);
+
+// The trees of the remote's tracking branches (refs/remotes/<remote>/*),
+// each tree once.
+std::vector<Tree> remote_branch_trees(const Repo& repo, const std::string& remote);
 
 // Writes a commit (objects only, no ref) whose tree is `parent`'s with the
 // files of `files` replaced; returns its id.
