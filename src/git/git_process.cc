@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include "git/error.h"
 #include "util/files.h"
@@ -80,6 +81,22 @@ std::string GitProcessResult::last_error_line() const {
   if (end == std::string::npos) return "";
   size_t start = err.rfind('\n', end);
   return err.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+}
+
+std::string GitProcessResult::git_complaint() const {
+  size_t pos = 0;
+  while (pos < err.size()) {
+    size_t nl = err.find('\n', pos);
+    std::string line = err.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    for (std::string_view p : {"fatal: ", "error: "})
+      if (line.rfind(p, 0) == 0) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        return line.substr(p.size());
+      }
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+  }
+  return last_error_line();
 }
 
 GitProcessResult run_git(const std::vector<std::string>& args, const GitProcessOptions& options) {

@@ -32,6 +32,9 @@ struct GitProcessResult {
   bool ok() const { return status == 0 && !timed_out; }
   // The last non-empty line of stderr, for messages ("" when none).
   std::string last_error_line() const;
+  // git's own complaint: the first "fatal: " or "error: " line of stderr
+  // without that word, else last_error_line().
+  std::string git_complaint() const;
 };
 
 // Runs `git ARGS...` (found on PATH) and waits for it. Throws GitError when

@@ -43,7 +43,7 @@ std::string seconds(std::chrono::milliseconds ms) {
   if (r.timed_out)
     throw RemoteError("the remote '" + t.remote + "' did not answer within " + seconds(t.timeout) + " s while " +
                       doing + " " + std::string(kSequencesRef) + " (is it reachable? --remote-timeout sets the limit)");
-  std::string why = r.last_error_line();
+  std::string why = r.git_complaint();
   throw RemoteError("cannot reach the remote '" + t.remote + "' while " + doing + " " + std::string(kSequencesRef) +
                     ": " + (why.empty() ? "git exited with " + std::to_string(r.status) : why));
 }
