@@ -101,6 +101,7 @@ std::string_view no_verify(std::string_view hook) {
   if (hook == "pre-merge-commit") return "git merge --no-verify";
   if (hook == "pre-push") return "git push --no-verify";
   if (hook == "pre-receive" || hook == "update") return "uninstall the hook on the server";
+  if (hook == "pre-applypatch") return "KABSD_GUARD_SKIP=1 git am --continue";
   return "git ... --no-verify";
 }
 

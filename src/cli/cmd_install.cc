@@ -2,6 +2,7 @@
 // and a one-screen report of the backlog.
 #include <git2.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -10,7 +11,9 @@
 #include <sstream>
 
 #include "check/compare.h"
+#include "check/hook_health.h"
 #include "check/hook_install.h"
+#include "check/hook_managers.h"
 #include "check/sources.h"
 #include "check/sync.h"
 #include "cli/commands.h"
@@ -100,12 +103,21 @@ std::vector<std::string> placement_notes(const Repo& repo, const std::vector<Dir
       }
     }
   }
+  // A pre-commit configuration that runs kabsd-guard, while kabsd-guard's own
+  // script is the pre-commit hook: `pre-commit install` would run both.
+  bool own_pre_commit = false;
+  for (const DirResult& d : dirs)
+    for (const HookOutcome& h : d.hooks)
+      if (h.name == "pre-commit" && h.action != HookAction::LeftAlone && h.action != HookAction::Failed)
+        own_pre_commit = true;
   std::ifstream cfg(path_join(top, ".pre-commit-config.yaml"), std::ios::binary);
   std::ostringstream text;
   text << cfg.rdbuf();
-  if (cfg && text.str().find("kabsd-guard") != std::string::npos)
-    notes.push_back(".pre-commit-config.yaml runs kabsd-guard as well: with both, every check runs "
-                    "twice; keep one of them (docs/hooks.md)");
+  if (own_pre_commit && cfg && text.str().find("kabsd-guard") != std::string::npos)
+    notes.push_back(".pre-commit-config.yaml runs kabsd-guard as well: after 'pre-commit install', every "
+                    "check would run twice; keep one of them (docs/hooks.md)");
+  std::vector<std::string> names(kHookNames.begin(), kHookNames.end());
+  for (std::string& w : manager_warnings(top, names)) notes.push_back(std::move(w));
   return notes;
 }
 
@@ -146,13 +158,25 @@ int run_install(const Globals& given, const InstallOptions& o) {
   // A repository that receives pushes gets the server hooks: nobody commits there.
   const bool server = !o.server.empty() || repo.is_bare();
   std::vector<DirResult> dirs;
-  for (const HooksDir& d : hooks_dirs(repo))
-    dirs.push_back({d, server ? install_server_hooks(d.path, binary) : install_hooks(d.path, binary)});
+  const std::string top = repo.is_bare() ? "" : repo.workdir();
+  std::vector<std::string> before = server ? std::vector<std::string>{} : recorded_hooks_dirs(repo);
+  std::vector<std::string> written;
+  for (const HooksDir& d : hooks_dirs(repo)) {
+    dirs.push_back({d, server ? install_server_hooks(d.path, binary) : install_hooks(d.path, binary, top)});
+    written.push_back(d.path);
+  }
   int rc = any_failed(dirs) ? kEnvironment : kOk;
   std::vector<std::string> warnings = placement_notes(repo, dirs);
+  for (const std::string& old : before)
+    if (std::find(written.begin(), written.end(), old) == written.end())
+      warnings.push_back("kabsd-guard's hooks in " + old + " are not run: git runs hooks from " + written.front() +
+                         " now (core.hooksPath); they were installed there. 'kabsd-guard uninstall' before "
+                         "changing core.hooksPath removes them");
   if (server) {
     // The first push then finds the claim index at the default branch.
     if (auto head = repo.head_commit()) scan_commit_fast(repo, s.scan_options(), *head);
+  } else if (std::string err = record_hooks_installed(repo, written); !err.empty()) {
+    warnings.push_back("cannot record where the hooks went (status --check relies on it): " + err);
   }
 
   const Backlog& backlog = s.worktree_backlog();
@@ -261,6 +285,7 @@ int run_uninstall(const Globals& given, const InstallOptions& o) {
     }
     dirs.push_back(std::move(r));
   }
+  if (!any_failed(dirs)) forget_hooks_installed(s.repo());
   if (given.json) std::cout << json{{"hooks", hooks_json(dirs)}}.dump(2) << "\n";
   else print_hooks(s.out(), dirs);
   return any_failed(dirs) ? kEnvironment : kOk;
@@ -277,11 +302,17 @@ Action add_install(CLI::App& app) {
                   "Install the server hooks (pre-receive, update) into the repository DIR that receives "
                   "pushes; the default in a bare repository")
       ->type_name("DIR");
-  sub->footer(R"(Writes pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout and
-post-rewrite into the folder git runs hooks from (core.hooksPath, else the
-common git dir's hooks/, shared by every worktree). An existing hook is never
-overwritten: it is kept as <hook>.kabsd-guard-chained and runs first. Running
-install again changes nothing; 'kabsd-guard uninstall' restores what was there.
+  sub->footer(R"(Writes pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout,
+post-rewrite, post-commit and pre-applypatch into the folder git runs hooks
+from (core.hooksPath, else the common git dir's hooks/, shared by every
+worktree). An existing hook is never overwritten: it is kept as
+<hook>.kabsd-guard-chained and runs first. A hook that already runs
+kabsd-guard (a hand-written script, or pre-commit, prek, lefthook, husky or
+simple-git-hooks configured to call it) is left alone, so nothing runs twice;
+a lefthook, husky or simple-git-hooks hook that does not is reported 'failed'
+with the line to add to that manager's configuration. Running install again
+changes nothing; 'kabsd-guard uninstall' restores what was there.
+'kabsd-guard status --check' later tells whether every hook still runs it.
 
 In a bare repository (or with --server DIR) it writes the server hooks
 pre-receive and update instead, which refuse a push that introduces a

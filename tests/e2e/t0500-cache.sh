@@ -13,10 +13,10 @@ setup_dups() {
 test_expect_success 'cold, warm and cache-less reports are identical' '
   setup_dups c &&
   rm -f c/.git/kabsd-guard/cache.sqlite3* &&
-  kabsd-guard -C c check --tree HEAD --json >cold.json; test $? = 1 &&
+  test_expect_code 1 kabsd-guard -C c check --tree HEAD --json >cold.json &&
   test -f c/.git/kabsd-guard/cache.sqlite3 &&
-  kabsd-guard -C c check --tree HEAD --json >warm.json; test $? = 1 &&
-  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C c check --tree HEAD --json >none.json; test $? = 1 &&
+  test_expect_code 1 kabsd-guard -C c check --tree HEAD --json >warm.json &&
+  test_expect_code 1 env KABSD_GUARD_NO_CACHE=1 kabsd-guard -C c check --tree HEAD --json >none.json &&
   cmp cold.json warm.json && cmp cold.json none.json &&
   grep -q "\"duplicate-id\"" cold.json && grep -q "unparseable-frontmatter" cold.json
 '
@@ -24,14 +24,14 @@ test_expect_success 'cold, warm and cache-less reports are identical' '
 test_expect_success 'a corrupt cache is rebuilt silently and changes nothing' '
   head -c 8192 /dev/urandom >c/.git/kabsd-guard/cache.sqlite3 &&
   rm -f c/.git/kabsd-guard/cache.sqlite3-wal c/.git/kabsd-guard/cache.sqlite3-shm &&
-  kabsd-guard -C c check --tree HEAD --json >after.json 2>err; test $? = 1 &&
+  test_expect_code 1 kabsd-guard -C c check --tree HEAD --json >after.json 2>err &&
   cmp cold.json after.json && test ! -s err &&
-  kabsd-guard -C c check --tree HEAD --json >again.json; cmp cold.json again.json
+  test_expect_code 1 kabsd-guard -C c check --tree HEAD --json >again.json && cmp cold.json again.json
 '
 
 test_expect_success 'a deleted cache changes nothing' '
   rm -rf c/.git/kabsd-guard/cache.sqlite3* &&
-  kabsd-guard -C c check --tree HEAD --json >deleted.json; cmp cold.json deleted.json
+  test_expect_code 1 kabsd-guard -C c check --tree HEAD --json >deleted.json && cmp cold.json deleted.json
 '
 
 test_expect_success 'check --tree through the claim index equals a full scan, commit after commit' '
@@ -46,16 +46,16 @@ test_expect_success 'check --tree through the claim index equals a full scan, co
   git -C q add -A && KABSD_GUARD_SKIP=1 git -C q commit -qm "a link; one duplicate gone" &&
   rm -f q/.git/kabsd-guard/cache* &&
   for rev in HEAD HEAD~1 HEAD~2 HEAD~1 HEAD; do
-    kabsd-guard -C q check --tree $rev --json >fast.json; fast=$? &&
-    KABSD_GUARD_NO_CACHE=1 kabsd-guard -C q check --tree $rev --json >full.json; full=$? &&
+    fast=0 && { kabsd-guard -C q check --tree $rev --json >fast.json || fast=$?; } &&
+    full=0 && { KABSD_GUARD_NO_CACHE=1 kabsd-guard -C q check --tree $rev --json >full.json || full=$?; } &&
     test $fast = $full && cmp fast.json full.json &&
-    NO_COLOR=1 kabsd-guard -C q check --tree $rev >fast.txt
-    NO_COLOR=1 KABSD_GUARD_NO_CACHE=1 kabsd-guard -C q check --tree $rev >full.txt
-    cmp fast.txt full.txt || exit 1
+    { NO_COLOR=1 kabsd-guard -C q check --tree $rev >fast.txt || :; } &&
+    { NO_COLOR=1 KABSD_GUARD_NO_CACHE=1 kabsd-guard -C q check --tree $rev >full.txt || :; } &&
+    cmp fast.txt full.txt || return 1
   done &&
   grep -q "\"symlink\"" fast.json && grep -q "\"duplicate-uid\"" fast.json &&
   grep -q "prefix-mismatch" fast.json && grep -q "missing-id" fast.json &&
-  kabsd-guard -C q check --tree HEAD --json >head.json; grep -q "\"symlink\"" head.json &&
+  { kabsd-guard -C q check --tree HEAD --json >head.json || :; } && grep -q "\"symlink\"" head.json &&
   ! grep -q "\"duplicate-id\"" head.json
 '
 
@@ -66,8 +66,8 @@ test_expect_success 'the hook fast path and the full check agree on staged chang
   KABSD_GUARD_NO_CACHE=1 kabsd-guard -C h hook pre-commit 2>slow.err &&
   cmp fast.err slow.err &&
   add_item h DEMO-TSK-0001 $(uid_n 4) third &&
-  kabsd-guard -C h hook pre-commit 2>fast.err; test $? = 1 &&
-  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C h hook pre-commit 2>slow.err; test $? = 1 &&
+  test_expect_code 1 kabsd-guard -C h hook pre-commit 2>fast.err &&
+  test_expect_code 1 env KABSD_GUARD_NO_CACHE=1 kabsd-guard -C h hook pre-commit 2>slow.err &&
   cmp fast.err slow.err && grep "DEMO-TSK-0001_third.md" fast.err
 '
 

@@ -54,7 +54,7 @@ test_expect_success 'two clones, 4 reserving processes each: distinct and contig
   new_repo seed2 &&
   git clone -q --bare seed2 r2.git &&
   git clone -q r2.git x && git clone -q r2.git y &&
-  for p in 1 2 3 4; do reserve_loop x 8 x.$p & reserve_loop y 8 y.$p & done; wait &&
+  { for p in 1 2 3 4; do reserve_loop x 8 x.$p & reserve_loop y 8 y.$p & done; wait; } &&
   ! grep -h FAILED x.[0-9] y.[0-9] &&
   cat x.[0-9] y.[0-9] | sort >all &&
   test "$(wc -l <all)" = 64 &&
