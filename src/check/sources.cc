@@ -48,8 +48,19 @@ void for_each_source(const Repo& repo, const ScanOptions& options,
     visit("index", scan_backlog(IndexView(repo), options));
     visit("working tree", scan_worktree(repo, options));
   }
+  for_each_sibling_source(repo, options, visit);
+}
+
+void for_each_sibling_source(const Repo& repo, const ScanOptions& options,
+                             const std::function<void(const std::string&, const Backlog&)>& visit) {
+  // A sibling's HEAD may be detached (a rebase in progress) and so on no
+  // branch; its index may hold what neither has; its working tree may be
+  // sparse. All three count.
   for (const std::string& dir : other_worktrees(repo)) {
     Repo sibling = Repo::open(dir);
+    if (std::optional<Tree> head = sibling.head_tree())
+      visit("worktree " + dir + " HEAD", scan_backlog(TreeView(sibling, *head), options));
+    visit("worktree " + dir + " index", scan_backlog(IndexView(sibling), options));
     visit("worktree " + dir, scan_worktree(sibling, options));
   }
 }

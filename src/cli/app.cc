@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "git/engines.h"
 #include "git/error.h"
 #include "store/reservation.h"
 #include "store/sqlite.h"
@@ -35,6 +36,9 @@ int run(int argc, char** argv) {
   app.add_option("--db", g.db, "Use this sequence database instead of the product's")->type_name("PATH");
   app.add_flag("--json", g.json, "Machine-readable output on stdout");
   app.add_flag("-q,--quiet", g.quiet, "Print only results and errors");
+  app.add_flag("-v,--verbose", g.verbose,
+               "Say on stderr where the git binary read what libgit2 could not (split or sparse index, "
+               "objects of a partial clone, ownership)");
 
   std::map<CLI::App*, Action> actions;
   auto add = [&](Action (*adder)(CLI::App&)) {
@@ -57,6 +61,16 @@ int run(int argc, char** argv) {
     return rc == 0 ? kOk : kUsage;
   }
   Output out(g);
+  // --verbose: which engine answered, also when the command fails.
+  struct Engines {
+    const Globals& g;
+    ~Engines() {
+      if (!g.verbose) return;
+      std::vector<std::string> notes = engine_notes();
+      if (notes.empty()) std::cerr << "kabsd-guard: engine: libgit2 read everything\n";
+      for (const std::string& n : notes) std::cerr << "kabsd-guard: engine: git: " << n << "\n";
+    }
+  } engines{g};
   try {
     for (auto& [sub, action] : actions)
       if (sub->parsed()) return action(g);

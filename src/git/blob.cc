@@ -1,8 +1,12 @@
 #include "git/blob.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
 
+#include "git/engines.h"
 #include "git/error.h"
+#include "git/git_process.h"
 #include "git/handles.h"
 #include "git/object.h"
 #include "git/pack_reader.h"
@@ -13,6 +17,31 @@ namespace kg {
 namespace {
 
 PackReader& reader() { return PackReader::for_this_thread(); }
+
+// What libgit2 cannot read, git may: an object a partial clone has not
+// fetched yet (git cat-file fetches it from the promisor remote), or one in
+// a store libgit2 1.5 does not understand. One `git cat-file --batch` per
+// repository and thread, kept while the thread lives, like its PackReader.
+std::optional<std::string> read_with_git(git_repository* repo, const git_oid& oid, const std::string& why) {
+  thread_local std::map<std::string, std::unique_ptr<CatFileBatch>> batches;
+  GitLocation where;
+  where.git_dir = git_repository_path(repo);
+  while (where.git_dir.size() > 1 && where.git_dir.back() == '/') where.git_dir.pop_back();
+  if (const char* wd = git_repository_workdir(repo)) where.work_tree = wd;
+  std::unique_ptr<CatFileBatch>& batch = batches[where.git_dir];
+  if (!batch) batch = std::make_unique<CatFileBatch>(where);
+  std::optional<CatFileBatch::Object> obj;
+  try {
+    obj = batch->read(to_hex(oid));
+  } catch (const GitError& e) {
+    throw GitError("reading blob " + to_hex(oid) + ": " + why + "; git cannot either: " + e.what());
+  }
+  if (!obj) return std::nullopt;
+  if (obj->type != "blob") throw GitError("reading blob " + to_hex(oid) + ": git says it is a " + obj->type);
+  note_engine("objects libgit2 could not read (" + why + ") were read by git cat-file --batch" +
+              " (a partial clone fetches them from its promisor remote)");
+  return std::move(obj->data);
+}
 
 }  // namespace
 
@@ -26,7 +55,15 @@ uint64_t blob_size(git_odb* odb, const git_oid& oid) {
 std::string read_blob(git_repository* repo, const git_oid& oid) {
   if (auto obj = reader().read(packs_of(repo), oid); obj && obj->type == GIT_OBJECT_BLOB) return std::move(obj->data);
   git_blob* raw = nullptr;
-  check(git_blob_lookup(&raw, repo, &oid), "reading blob " + to_hex(oid));
+  if (int rc = git_blob_lookup(&raw, repo, &oid); rc < 0) {
+    const std::string why = last_git_error(rc);
+    git_error_clear();
+    if (auto data = read_with_git(repo, oid, why)) return std::move(*data);
+    throw GitError("reading blob " + to_hex(oid) + ": " + why +
+                       "; git cannot read it either (a partial clone that cannot reach its promisor remote, "
+                       "or a damaged object store)",
+                   rc);
+  }
   BlobPtr blob(raw);
   const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
   const auto size = static_cast<size_t>(git_blob_rawsize(blob.get()));

@@ -1,7 +1,9 @@
 #include "git/diff.h"
 
+#include <chrono>
 #include <exception>
 #include <string>
+#include <thread>
 
 #include "git/error.h"
 
@@ -96,6 +98,29 @@ std::vector<Change> collect(const Repo& repo, DiffPtr diff, const DiffOptions& o
   return changes;
 }
 
+// A working-tree diff hashes files that another process (git add, git
+// reset, an editor) may be rewriting: libgit2 then fails ("error reading
+// file for hashing"). Such a race is retried a few times before it is an
+// error that says what happened.
+template <typename Diff>
+std::vector<Change> with_retries(const DiffOptions& options, Diff&& diff) {
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return diff();
+    } catch (const GitError& e) {
+      if (attempt == kAttempts) {
+        std::string where;
+        for (const std::string& p : options.paths) where += (where.empty() ? " below " : ", ") + p;
+        throw GitError("the working tree" + where + " kept changing while it was read (" +
+                           std::to_string(kAttempts) + " attempts): " + e.what(),
+                       e.code());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20 * attempt * attempt));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Change> diff_trees(const Repo& repo, const std::optional<Tree>& old_tree,
@@ -120,24 +145,36 @@ std::vector<Change> diff_tree_to_index(const Repo& repo, const std::optional<Tre
 
 std::vector<Change> diff_index_to_workdir(const Repo& repo, const DiffOptions& options) {
   if (repo.is_bare()) throw GitError("a bare repository has no working tree");
-  DiffSetup setup(options);
-  IndexPtr index = repo.index();
-  git_diff* raw = nullptr;
-  check(git_diff_index_to_workdir(&raw, repo.raw(), index.get(), &setup.options),
-        "diffing the index to the working tree");
-  return collect(repo, DiffPtr(raw), options);
+  return with_retries(options, [&] {
+    DiffSetup setup(options);
+    IndexPtr index = repo.index();
+    git_diff* raw = nullptr;
+    check(git_diff_index_to_workdir(&raw, repo.raw(), index.get(), &setup.options),
+          "diffing the index to the working tree");
+    return collect(repo, DiffPtr(raw), options);
+  });
 }
 
 std::vector<Change> diff_tree_to_workdir(const Repo& repo, const std::optional<Tree>& old_tree,
                                          const DiffOptions& options) {
   if (repo.is_bare()) throw GitError("a bare repository has no working tree");
-  DiffSetup setup(options);
-  IndexPtr index = repo.index();  // makes GIT_INDEX_FILE the repository's index
-  git_diff* raw = nullptr;
-  check(git_diff_tree_to_workdir_with_index(&raw, repo.raw(),
-                                            old_tree ? old_tree->raw() : nullptr, &setup.options),
-        "diffing a tree to the working tree");
-  return collect(repo, DiffPtr(raw), options);
+  return with_retries(options, [&] {
+    DiffSetup setup(options);
+    IndexPtr index = repo.index();  // makes GIT_INDEX_FILE the repository's index
+    git_diff* raw = nullptr;
+    check(git_diff_tree_to_workdir_with_index(&raw, repo.raw(), old_tree ? old_tree->raw() : nullptr,
+                                              &setup.options),
+          "diffing a tree to the working tree");
+    std::vector<Change> changes = collect(repo, DiffPtr(raw), options);
+    // A skip-worktree entry (sparse checkout) is unchanged, as git sees it:
+    // not deleted, and so not the old side of a rename.
+    std::erase_if(changes, [&](const Change& c) {
+      const git_index_entry* e = git_index_get_bypath(index.get(), c.old_path.c_str(), 0);
+      if (e == nullptr) git_error_clear();
+      return e != nullptr && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0;
+    });
+    return changes;
+  });
 }
 
 }  // namespace kg

@@ -2,13 +2,16 @@
 
 #include <git2/sys/repository.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
 
+#include "git/engines.h"
 #include "git/error.h"
+#include "git/git_index.h"
 #include "git/pack_backend.h"
 #include "util/scoped_env.h"
 
@@ -56,6 +59,49 @@ std::string without_trailing_slash(const char* path) {
   return s;
 }
 
+// libgit2 1.5 refused the repository at `dir` ("" = as found from the
+// environment) for its owner. git decides, as it does for its own commands
+// and hooks (safe.directory, `*` included; an explicit GIT_DIR): true when
+// it accepts the repository; otherwise throws with git's own words.
+bool git_trusts(const std::string& dir, const std::string& libgit2_message) {
+  GitCommand ask({"rev-parse", "--git-dir"});
+  if (!dir.empty()) ask.discover_in(dir);
+  GitResult r;
+  try {
+    r = ask.run();
+  } catch (const GitError& e) {
+    throw GitError(libgit2_message + " (and git could not be asked: " + e.what() + ")", GIT_EOWNER);
+  }
+  if (r.status == 0) return true;
+  std::string said = r.err;
+  while (!said.empty() && said.back() == '\n') said.pop_back();
+  if (said.rfind("fatal: ", 0) == 0) said.erase(0, 7);
+  throw GitError(said.empty() ? libgit2_message : said, GIT_EOWNER);
+}
+
+// Opens with libgit2's ownership check off: git has vouched for the owner.
+int open_trusted(git_repository** out, const char* path, unsigned flags) {
+  int validating = 1;
+  git_libgit2_opts(GIT_OPT_GET_OWNER_VALIDATION, &validating);
+  git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+  int rc = git_repository_open_ext(out, path, flags, nullptr);
+  git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, validating);
+  return rc;
+}
+
+// libgit2 1.5 cannot open a repository whose objects are named by SHA-256.
+void refuse_unreadable_format(int rc, const std::string& where) {
+  const git_error* e = git_error_last();
+  const std::string message = e != nullptr && e->message != nullptr ? e->message : "";
+  if (rc < 0 && message.find("objectformat") != std::string::npos) {
+    git_error_clear();
+    throw GitError("the repository " + where +
+                       " uses the sha256 object format (extensions.objectFormat), which the libgit2 1.5 "
+                       "that kabsd-guard is built with cannot open; kabsd-guard cannot guard it yet",
+                   rc);
+  }
+}
+
 }  // namespace
 
 Repo Repo::open_from_env() {
@@ -75,8 +121,18 @@ Repo Repo::open_from_env() {
     // 10,000 entries): hide it too; index() opens it when asked.
     ScopedEnv hide_index("GIT_INDEX_FILE", std::nullopt);
     rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+    if (rc == GIT_EOWNER) {
+      const std::string why = last_git_error(rc);
+      git_error_clear();
+      ScopedEnv restore_work_tree("GIT_WORK_TREE", work_tree);
+      ScopedEnv restore_index("GIT_INDEX_FILE", index_file);
+      git_trusts("", why);
+      note_engine("ownership: git accepts the repository (safe.directory), libgit2 1.5 does not; trusted");
+    }
+    if (rc == GIT_EOWNER) rc = open_trusted(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV);
   }
   RepositoryPtr owned(raw);
+  refuse_unreadable_format(rc, std::filesystem::current_path().string());
   if (rc == GIT_ENOTFOUND) {
     std::string message = "not a git repository (or any of the parent directories): " +
                           last_git_error(rc);
@@ -85,6 +141,7 @@ Repo Repo::open_from_env() {
   }
   check(rc, "opening the repository");
   Repo repo(std::move(owned));
+  repo.from_env_ = true;
   if (index_file && !index_file->empty()) repo.index_file_ = absolute(*index_file);
 
   // git's rule for the working tree: GIT_WORK_TREE, else core.worktree, else
@@ -110,7 +167,14 @@ Repo Repo::open(const std::string& path) {
   init_libgit2();
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  if (rc == GIT_EOWNER) {
+    const std::string why = last_git_error(rc);
+    git_error_clear();
+    git_trusts(path, why);
+    rc = open_trusted(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH);
+  }
   RepositoryPtr owned(raw);
+  refuse_unreadable_format(rc, path);
   if (rc == GIT_ENOTFOUND) {
     std::string message = "not a git repository: " + path;
     git_error_clear();
@@ -218,19 +282,72 @@ std::optional<bool> Repo::config_bool(std::string_view key) const {
   return value != 0;
 }
 
+namespace {
+
+// What tells a changed index file from the one read before.
+std::string stat_stamp(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "-";
+  return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ino);
+}
+
+}  // namespace
+
 IndexPtr Repo::index() const {
   git_index* raw_index = nullptr;
+  const std::string path = index_file_ ? *index_file_ : git_dir() + "/index";
+  if (index_from_git_) {
+    // git's copy, in memory: copied again when the file changed.
+    if (stat_stamp(path) == index_stamp_) {
+      check(git_repository_index(&raw_index, raw()), "opening the index");
+      return IndexPtr(raw_index);
+    }
+    return index_through_git(path, "it changed");
+  }
   if (index_file_ && !index_set_) {
     // GIT_INDEX_FILE, hidden from libgit2 at open: now the repository's.
-    check(git_index_open(&raw_index, index_file_->c_str()), "opening the index " + *index_file_);
+    int rc = git_index_open(&raw_index, index_file_->c_str());
+    if (rc < 0 && index_needs_git(last_git_error(rc))) return index_through_git(path, last_git_error(rc));
+    check(rc, "opening the index " + *index_file_);
     IndexPtr owned(raw_index);
     check(git_repository_set_index(raw(), owned.get()), "using the index " + *index_file_);
     index_set_ = true;
   }
-  check(git_repository_index(&raw_index, raw()), "opening the index");
+  int rc = git_repository_index(&raw_index, raw());
+  if (rc < 0 && index_needs_git(last_git_error(rc))) return index_through_git(path, last_git_error(rc));
+  check(rc, "opening the index");
   IndexPtr index(raw_index);
-  check(git_index_read(index.get(), 0), "reading the index");
+  rc = git_index_read(index.get(), 0);
+  if (rc < 0 && index_needs_git(last_git_error(rc))) return index_through_git(path, last_git_error(rc));
+  check(rc, "reading the index");
   return index;
+}
+
+IndexPtr Repo::index_through_git(const std::string& path, const std::string& why) const {
+  git_error_clear();
+  const std::string stamp = stat_stamp(path);
+  IndexPtr index;
+  try {
+    index = read_index_with_git(location());
+  } catch (const GitError& e) {
+    throw GitError("reading the index " + path + ": libgit2 cannot (" + why + ") and git failed too: " + e.what());
+  }
+  check(git_repository_set_index(raw(), index.get()), "using the index git read");
+  index_from_git_ = true;
+  index_set_ = true;
+  index_stamp_ = stamp;
+  note_engine("index " + path + ": read by git (ls-files), libgit2 1.5 cannot: " + why);
+  return index;
+}
+
+GitLocation Repo::location() const {
+  GitLocation where;
+  where.git_dir = git_dir();
+  where.work_tree = workdir();
+  where.index_file = index_file_;
+  where.from_env = from_env_;
+  return where;
 }
 
 OdbPtr Repo::odb() const {

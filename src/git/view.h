@@ -22,6 +22,7 @@ struct FileEntry {
   bool symlink = false;
   uint64_t size = 0;  // bytes of the blob or file (of the target for a symlink); 0 when unknown (trees)
   int stage = 0;      // index stage: 0, or 2 (ours) / 3 (theirs) for a conflict
+  bool skip_worktree = false;  // an index entry git leaves out of the working tree (sparse checkout)
 };
 
 class View {
