@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -60,19 +61,22 @@ std::string without_trailing_slash(const char* path) {
 }
 
 // libgit2 1.5 refused the repository at `dir` ("" = as found from the
-// environment) for its owner. git decides, as it does for its own commands
-// and hooks (safe.directory, `*` included; an explicit GIT_DIR): true when
-// it accepts the repository; otherwise throws with git's own words.
+// environment), or found none: for its owner, libgit2 may say either. git
+// decides, as it does for its own commands and hooks (safe.directory, `*`
+// included; an explicit GIT_DIR). Returns true when git accepts the
+// repository, false when git finds none either; throws git's own words
+// when git refuses it for its owner.
 bool git_trusts(const std::string& dir, const std::string& libgit2_message) {
   GitCommand ask({"rev-parse", "--git-dir"});
   if (!dir.empty()) ask.discover_in(dir);
   GitResult r;
   try {
-    r = ask.run();
-  } catch (const GitError& e) {
-    throw GitError(libgit2_message + " (and git could not be asked: " + e.what() + ")", GIT_EOWNER);
+    r = ask.timeout(std::chrono::seconds(30)).run();
+  } catch (const GitError&) {
+    return false;  // no git to ask: libgit2's answer stands
   }
   if (r.status == 0) return true;
+  if (r.err.find("safe.directory") == std::string::npos) return false;
   std::string said = r.err;
   while (!said.empty() && said.back() == '\n') said.pop_back();
   if (said.rfind("fatal: ", 0) == 0) said.erase(0, 7);
@@ -121,15 +125,24 @@ Repo Repo::open_from_env() {
     // 10,000 entries): hide it too; index() opens it when asked.
     ScopedEnv hide_index("GIT_INDEX_FILE", std::nullopt);
     rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
-    if (rc == GIT_EOWNER) {
+    if (rc == GIT_EOWNER || rc == GIT_ENOTFOUND) {
+      // libgit2 says ENOTFOUND for some repositories it refuses for their
+      // owner: git decides (with the environment git itself was given).
       const std::string why = last_git_error(rc);
       git_error_clear();
-      ScopedEnv restore_work_tree("GIT_WORK_TREE", work_tree);
-      ScopedEnv restore_index("GIT_INDEX_FILE", index_file);
-      git_trusts("", why);
-      note_engine("ownership: git accepts the repository (safe.directory), libgit2 1.5 does not; trusted");
+      bool trusted = false;
+      {
+        ScopedEnv restore_work_tree("GIT_WORK_TREE", work_tree);
+        ScopedEnv restore_index("GIT_INDEX_FILE", index_file);
+        trusted = git_trusts("", why);
+      }
+      if (trusted) {
+        rc = open_trusted(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV);
+        if (rc >= 0) note_engine("ownership: git accepts the repository (safe.directory), libgit2 1.5 did not");
+      } else if (rc == GIT_EOWNER) {
+        throw GitError(why, rc);
+      }
     }
-    if (rc == GIT_EOWNER) rc = open_trusted(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV);
   }
   RepositoryPtr owned(raw);
   refuse_unreadable_format(rc, std::filesystem::current_path().string());
@@ -170,7 +183,7 @@ Repo Repo::open(const std::string& path) {
   if (rc == GIT_EOWNER) {
     const std::string why = last_git_error(rc);
     git_error_clear();
-    git_trusts(path, why);
+    if (!git_trusts(path, why)) throw GitError(why, rc);
     rc = open_trusted(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH);
   }
   RepositoryPtr owned(raw);
