@@ -62,7 +62,11 @@ test_expect_success 'sparse checkout: a product wholly outside the checkout stil
   git -C sparse2 sparse-checkout set --no-cone "/*" "!/_kano/" &&
   test ! -e sparse2/_kano &&
   kabsd-guard -C sparse2 check --worktree &&
-  test "$(kabsd-guard -C sparse2 --db "$TRASH/sparse2.db" reserve -t task)" = DEMO-TSK-0010
+  test "$(kabsd-guard -C sparse2 --db "$TRASH/sparse2.db" reserve -t task)" = DEMO-TSK-0010 &&
+  claimant sparse2 DEMO-TSK-0009 $(uid_n 2) second &&
+  expect_code 1 kabsd-guard -C sparse2 check --worktree >out &&
+  grep "duplicate ID DEMO-TSK-0009" out &&
+  grep "items/archive/DEMO-TSK-0009_first.md" out
 '
 
 test_expect_success 'split index (core.splitIndex): read by git, with the engine named under --verbose' '
