@@ -18,6 +18,15 @@ namespace {
 
 PackReader& reader() { return PackReader::for_this_thread(); }
 
+// The line of git's stderr that says why (its first "fatal:" line).
+std::string first_fatal(std::string_view message) {
+  size_t at = message.find("fatal: ");
+  if (at == std::string_view::npos) at = 0;
+  std::string_view line = message.substr(at);
+  line = line.substr(0, line.find('\n'));
+  return std::string(line);
+}
+
 // What libgit2 cannot read, git may: an object a partial clone has not
 // fetched yet (git cat-file fetches it from the promisor remote), or one in
 // a store libgit2 1.5 does not understand. One `git cat-file --batch` per
@@ -34,7 +43,8 @@ std::optional<std::string> read_with_git(git_repository* repo, const git_oid& oi
   try {
     obj = batch->read(to_hex(oid));
   } catch (const GitError& e) {
-    throw GitError("reading blob " + to_hex(oid) + ": " + why + "; git cannot either: " + e.what());
+    throw UnreadableObject("blob " + to_hex(oid) + " is not in the object store (" + why +
+                           ") and git cannot read it either: " + first_fatal(e.what()));
   }
   if (!obj) return std::nullopt;
   if (obj->type != "blob") throw GitError("reading blob " + to_hex(oid) + ": git says it is a " + obj->type);
@@ -59,10 +69,10 @@ std::string read_blob(git_repository* repo, const git_oid& oid) {
     const std::string why = last_git_error(rc);
     git_error_clear();
     if (auto data = read_with_git(repo, oid, why)) return std::move(*data);
-    throw GitError("reading blob " + to_hex(oid) + ": " + why +
-                       "; git cannot read it either (a partial clone that cannot reach its promisor remote, "
-                       "or a damaged object store)",
-                   rc);
+    throw UnreadableObject("blob " + to_hex(oid) + " is not in the object store (" + why +
+                               ") and git cannot read it either (a partial clone that cannot reach its "
+                               "promisor remote, or a damaged object store)",
+                           rc);
   }
   BlobPtr blob(raw);
   const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
