@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "git/error.h"
+#include "git/git_process.h"
 
 namespace kg {
 
@@ -109,6 +110,13 @@ std::vector<Change> with_retries(const DiffOptions& options, Diff&& diff) {
     try {
       return diff();
     } catch (const GitError& e) {
+      // Only what a file changing under the read causes is retried.
+      const std::string_view what = e.what();
+      const bool race = what.find("hashing") != std::string_view::npos ||
+                        what.find("No such file") != std::string_view::npos ||
+                        what.find("failed to stat") != std::string_view::npos ||
+                        what.find("failed to read") != std::string_view::npos;
+      if (!race) throw;
       if (attempt == kAttempts) {
         std::string where;
         for (const std::string& p : options.paths) where += (where.empty() ? " below " : ", ") + p;
@@ -143,11 +151,61 @@ std::vector<Change> diff_tree_to_index(const Repo& repo, const std::optional<Tre
   return collect(repo, DiffPtr(raw), options);
 }
 
+// diff_index_to_workdir by git, for an index git read (split or sparse):
+// libgit2 would compare every file's contents (the copy has no stat data),
+// git compares stat data first.
+static std::vector<Change> index_to_workdir_by_git(const Repo& repo, const DiffOptions& options) {
+  std::vector<std::string> paths;
+  for (const std::string& p : options.paths) {
+    std::string spec(trim_slashes(p));
+    if (spec.empty()) {
+      paths.clear();
+      break;
+    }
+    paths.push_back(std::move(spec));
+  }
+  auto command = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "--literal-pathspecs");
+    args.push_back("--");
+    args.insert(args.end(), paths.begin(), paths.end());
+    return GitCommand(std::move(args)).at(repo.location()).output();
+  };
+  // `git status` refreshes stat data in memory (GIT_OPTIONAL_LOCKS=0: it
+  // writes nothing) where `git diff-files` would call a touched file
+  // modified. "XY PATH\0" per file; skip-worktree entries are not listed.
+  std::vector<std::string> args{"status", "--porcelain=v1", "-z", "--no-renames"};
+  const bool others = options.include_untracked || options.include_ignored;
+  args.push_back(others ? "--untracked-files=all" : "--untracked-files=no");
+  args.push_back(options.include_ignored ? "--ignored=traditional" : "--ignored=no");
+  std::vector<Change> changes;
+  const std::string out = command(args);  // split_z points into it
+  for (std::string_view entry : split_z(out)) {
+    if (entry.size() < 4 || entry[2] != ' ') throw GitError("git status: unexpected output");
+    const std::string_view xy = entry.substr(0, 2);
+    Change c;
+    if (xy == "??" || xy == "!!") {
+      c.status = Change::Status::Added;
+    } else if (xy[0] == 'U' || xy[1] == 'U' || xy == "AA" || xy == "DD") {
+      c.status = Change::Status::Conflicted;
+    } else if (xy[1] == 'D') {
+      c.status = Change::Status::Deleted;
+    } else if (xy[1] != ' ') {
+      c.status = Change::Status::Modified;
+    } else {
+      continue;  // staged only: the working tree matches the index
+    }
+    c.old_path = c.new_path = std::string(entry.substr(3));
+    changes.push_back(std::move(c));
+  }
+  return changes;
+}
+
 std::vector<Change> diff_index_to_workdir(const Repo& repo, const DiffOptions& options) {
   if (repo.is_bare()) throw GitError("a bare repository has no working tree");
   return with_retries(options, [&] {
     DiffSetup setup(options);
     IndexPtr index = repo.index();
+    if (repo.index_from_git() && !options.find_renames) return index_to_workdir_by_git(repo, options);
     git_diff* raw = nullptr;
     check(git_diff_index_to_workdir(&raw, repo.raw(), index.get(), &setup.options),
           "diffing the index to the working tree");

@@ -149,7 +149,7 @@ test_expect_success 'partial clone offline: an unreadable claimant fails closed,
   expect_code 3 kabsd-guard -C offline check --tree origin/feat 2>err &&
   grep "cannot read .*DEMO-TSK-0009_feat.md" err &&
   grep "may be a duplicate" err &&
-  test "$(KABSD_GUARD_NO_CACHE=1 kabsd-guard -C offline reserve -t task)" = DEMO-TSK-0016
+  test "$(kabsd-guard -C offline reserve -t task)" = DEMO-TSK-0016
 '
 
 test_expect_success 'a sibling worktree on a detached HEAD with a sparse checkout' '
