@@ -1,6 +1,7 @@
 #include "git/blob.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 
@@ -48,8 +49,8 @@ std::optional<std::string> read_with_git(git_repository* repo, const git_oid& oi
   }
   if (!obj) return std::nullopt;
   if (obj->type != "blob") throw GitError("reading blob " + to_hex(oid) + ": git says it is a " + obj->type);
-  note_engine("objects libgit2 could not read (" + why + ") were read by git cat-file --batch" +
-              " (a partial clone fetches them from its promisor remote)");
+  note_engine("objects libgit2 could not read were read by git cat-file --batch (a partial clone fetches "
+              "them from its promisor remote)");
   return std::move(obj->data);
 }
 
@@ -121,6 +122,67 @@ std::optional<std::string> read_tree_data(git_repository* repo, const git_oid& o
   std::unique_ptr<git_odb_object, GitFree<&git_odb_object_free>> object(raw);
   if (git_odb_object_type(raw) != GIT_OBJECT_TREE) return std::nullopt;
   return std::string(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+}
+
+void fetch_missing(git_repository* repo, const std::vector<git_oid>& oids) {
+  if (oids.empty()) return;
+  git_config* raw_config = nullptr;
+  if (git_repository_config_snapshot(&raw_config, repo) < 0) {
+    git_error_clear();
+    return;
+  }
+  std::unique_ptr<git_config, GitFree<&git_config_free>> config(raw_config);
+  // The promisor remote: extensions.partialClone (older git), else the
+  // first remote with remote.<name>.promisor = true.
+  std::string promisor;
+  const char* value = nullptr;
+  if (git_config_get_string(&value, config.get(), "extensions.partialclone") == 0 && value != nullptr) promisor = value;
+  git_error_clear();
+  if (promisor.empty()) {
+    git_config_foreach_match(
+        config.get(), "^remote\\..*\\.promisor$",
+        [](const git_config_entry* e, void* out) {
+          int yes = 0;
+          auto& name = *static_cast<std::string*>(out);
+          if (name.empty() && git_config_parse_bool(&yes, e->value) == 0 && yes) {
+            std::string_view key(e->name);
+            key.remove_prefix(7);                        // "remote."
+            key.remove_suffix(9);                        // ".promisor"
+            name.assign(key);
+          }
+          return 0;
+        },
+        &promisor);
+    git_error_clear();
+  }
+  if (promisor.empty()) return;  // not a partial clone
+  git_odb* raw_odb = nullptr;
+  check(git_repository_odb(&raw_odb, repo), "opening the object database");
+  OdbPtr odb(raw_odb);
+  std::string wanted;
+  size_t count = 0;
+  for (const git_oid& oid : oids) {
+    if (git_oid_is_zero(&oid) || git_odb_exists(odb.get(), &oid)) continue;
+    wanted += to_hex(oid) + "\n";
+    ++count;
+  }
+  git_error_clear();
+  if (count == 0) return;
+  GitLocation where;
+  where.git_dir = git_repository_path(repo);
+  while (where.git_dir.size() > 1 && where.git_dir.back() == '/') where.git_dir.pop_back();
+  if (const char* wd = git_repository_workdir(repo)) where.work_tree = wd;
+  // The command git's own lazy fetch runs (promisor-remote.c).
+  GitResult r = GitCommand({"-c", "fetch.negotiationAlgorithm=noop", "fetch", promisor, "--no-tags",
+                            "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin"})
+                    .at(where)
+                    .input(std::move(wanted))
+                    .timeout(std::chrono::minutes(10))
+                    .run();
+  if (r.status != 0) return;  // each read then tries, and says what fails
+  git_odb_refresh(odb.get());
+  note_engine("a partial clone: " + std::to_string(count) + " missing object(s) fetched by git fetch from '" +
+              promisor + "'");
 }
 
 void release_read_caches(git_repository* repo) {

@@ -61,7 +61,9 @@ class View {
   virtual std::vector<std::pair<std::string, std::string>> unreadable_dirs() const { return {}; }
   // The order in which reading the blobs `oids` costs least (a permutation
   // of their indexes): pack order for views over git objects (packs.h),
-  // as given otherwise.
+  // as given otherwise. Called before the blobs are read: in a partial
+  // clone, views over git objects fetch the missing ones then, at once
+  // (fetch_missing, blob.h).
   virtual std::vector<size_t> read_order(const std::vector<git_oid>& oids) const;
 
   // walk() without pruning.

@@ -131,7 +131,7 @@ test_expect_success 'partial clone (--filter=blob:none): missing blobs are fetch
   test "$(git -C partial config remote.origin.promisor)" = true &&
   expect_code 1 kabsd-guard -C partial --verbose check --tree origin/feat >out 2>err &&
   grep "duplicate ID DEMO-TSK-0009" out &&
-  grep "engine: git: .*cat-file" err &&
+  grep "engine: git: a partial clone: .* fetched by git fetch from .origin." err &&
   guard_answers partial DEMO-TSK-0013
 '
 
