@@ -79,6 +79,21 @@ test_expect_success 'split index (core.splitIndex): read by git, with the engine
   guard_answers split
 '
 
+test_expect_success 'split index: renumber stages through git update-index' '
+  seed splitrn &&
+  git -C splitrn config core.splitIndex true &&
+  claimant splitrn DEMO-TSK-0009 $(uid_n 2) second &&
+  git -C splitrn add -A && KABSD_GUARD_SKIP=1 git -C splitrn commit -qm dup &&
+  git -C splitrn update-index --split-index &&
+  kabsd-guard -C splitrn renumber DEMO-TSK-0009 >out &&
+  old=$(item_path DEMO-TSK-0009 second) && new=$(item_path DEMO-TSK-0010 second) &&
+  test ! -e splitrn/$old && grep "^id: DEMO-TSK-0010$" splitrn/$new &&
+  git -C splitrn diff --cached --no-renames --name-status >staged &&
+  grep "^D	$old$" staged && grep "^A	$new$" staged &&
+  test -z "$(git -C splitrn diff --name-only)" &&
+  kabsd-guard -C splitrn check --staged
+'
+
 test_expect_success 'sparse index (sdir): read by git' '
   seed sdir &&
   git -C sdir sparse-checkout init --cone --sparse-index &&
