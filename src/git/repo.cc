@@ -13,6 +13,7 @@
 #include "git/engines.h"
 #include "git/error.h"
 #include "git/git_index.h"
+#include "git/ownership.h"
 #include "git/pack_backend.h"
 #include "util/scoped_env.h"
 
@@ -58,52 +59,6 @@ std::string without_trailing_slash(const char* path) {
   std::string s(path);
   while (s.size() > 1 && s.back() == '/') s.pop_back();
   return s;
-}
-
-// libgit2 1.5 refused the repository at `dir` ("" = as found from the
-// environment), or found none: for its owner, libgit2 may say either. git
-// decides, as it does for its own commands and hooks (safe.directory, `*`
-// included; an explicit GIT_DIR). Returns true when git accepts the
-// repository, false when git finds none either; throws git's own words
-// when git refuses it for its owner.
-bool git_trusts(const std::string& dir, const std::string& libgit2_message) {
-  GitCommand ask({"rev-parse", "--git-dir"});
-  if (!dir.empty()) ask.discover_in(dir);
-  GitResult r;
-  try {
-    r = ask.timeout(std::chrono::seconds(30)).run();
-  } catch (const GitError&) {
-    return false;  // no git to ask: libgit2's answer stands
-  }
-  if (r.status == 0) return true;
-  if (r.err.find("safe.directory") == std::string::npos) return false;
-  std::string said = r.err;
-  while (!said.empty() && said.back() == '\n') said.pop_back();
-  if (said.rfind("fatal: ", 0) == 0) said.erase(0, 7);
-  throw GitError(said.empty() ? libgit2_message : said, GIT_EOWNER);
-}
-
-// Opens with libgit2's ownership check off: git has vouched for the owner.
-int open_trusted(git_repository** out, const char* path, unsigned flags) {
-  int validating = 1;
-  git_libgit2_opts(GIT_OPT_GET_OWNER_VALIDATION, &validating);
-  git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-  int rc = git_repository_open_ext(out, path, flags, nullptr);
-  git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, validating);
-  return rc;
-}
-
-// libgit2 1.5 cannot open a repository whose objects are named by SHA-256.
-void refuse_unreadable_format(int rc, const std::string& where) {
-  const git_error* e = git_error_last();
-  const std::string message = e != nullptr && e->message != nullptr ? e->message : "";
-  if (rc < 0 && message.find("objectformat") != std::string::npos) {
-    git_error_clear();
-    throw GitError("the repository " + where +
-                       " uses the sha256 object format (extensions.objectFormat), which the libgit2 1.5 "
-                       "that kabsd-guard is built with cannot open; kabsd-guard cannot guard it yet",
-                   rc);
-  }
 }
 
 }  // namespace
