@@ -71,7 +71,13 @@ build() { # build DIR cmake-args...
 }
 
 if [ "$mode" = test ]; then
+  # npm: the hook managers of tests/e2e (prek, lefthook, husky,
+  # simple-git-hooks) come from it. Debian's only when there is none at all.
+  command -v npm >/dev/null 2>&1 || test_deps+=(npm)
   install_deps "${build_deps[@]}" "${test_deps[@]}"
+  say "installing the hook managers the tests use (npm, pinned versions) into build/hook-managers"
+  bash "$here/tests/e2e/hook-managers.sh" "$here/build/hook-managers" ||
+    say "warning: the hook managers could not be installed; their tests will say why"
   build "$here/build/test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKG_TESTS=ON -DKG_WERROR=ON
   (cd "$here/build/test" && ctest --output-on-failure -j "$jobs")
   if [ "$sanitize" = 1 ]; then

@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "check/hook_managers.h"
 #include "git/worktrees.h"
 #include "util/files.h"
 #include "util/paths.h"
@@ -90,7 +91,44 @@ void refresh(HookOutcome& o, const std::string& slot, const std::string& desired
   if (!err.empty()) o.detail = err;
 }
 
-HookOutcome install_one(const std::string& dir, std::string_view name, std::string_view fallback) {
+// A foreign hook that needs no script of ours, or that must not be chained:
+// LeftAlone or Failed with the reason; nullopt to chain it.
+std::optional<HookOutcome> foreign_verdict(const std::string& top, const std::string& dir, HookOutcome o,
+                                           const std::string& content) {
+  const std::string& name = o.name;
+  HookManager manager = manager_of_script(content);
+  std::string who(to_string(manager));
+  std::string config = config_running_guard(manager, top, dir, name);
+  if (!config.empty()) {
+    o.action = HookAction::LeftAlone;
+    o.detail = who + " runs kabsd-guard here (" + config + ")";
+    return o;
+  }
+  if (calls_kabsd_guard(content)) {
+    o.action = HookAction::LeftAlone;
+    o.detail = (manager == HookManager::None ? std::string("the existing hook") : who + "'s hook") +
+               " calls kabsd-guard already";
+    return o;
+  }
+  if (manager == HookManager::Lefthook) {
+    o.action = HookAction::Failed;
+    o.detail = "the existing hook is lefthook's, which renames any other script to " + name +
+               ".old and never runs it when it installs again: add 'kabsd-guard hook " + name +
+               "' to lefthook.yml instead (docs/hooks.md), then run 'lefthook install'";
+    return o;
+  }
+  if (manager == HookManager::SimpleGitHooks) {
+    o.action = HookAction::Failed;
+    o.detail = "the existing hook is simple-git-hooks', which rewrites it each time it runs: add \"" + name +
+               "\": \"kabsd-guard hook " + name + " \\\"$@\\\"\" to its configuration instead (docs/hooks.md), "
+               "then run 'npx simple-git-hooks'";
+    return o;
+  }
+  return std::nullopt;
+}
+
+HookOutcome install_one(const std::string& dir, std::string_view name, std::string_view fallback,
+                        const std::string& top) {
   const std::string main = path_join(dir, name);
   const std::string legacy = main + ".legacy";
   const std::string chained = main + std::string(kChainedSuffix);
@@ -130,7 +168,9 @@ HookOutcome install_one(const std::string& dir, std::string_view name, std::stri
     o.detail = err.empty() && !o.chained.empty() ? "runs " + o.chained + " first" : err;
     return o;
   }
-  // A foreign hook (file or symlink): keep it, run it first.
+  // A foreign hook (file or symlink): keep it, run it first, unless it runs
+  // kabsd-guard already or belongs to a manager that would undo the chain.
+  if (auto verdict = foreign_verdict(top, dir, o, read_file(main).value_or(""))) return *verdict;
   if (auto manager = name_dispatching_manager(read_file(main).value_or(""))) {
     o.action = HookAction::Failed;
     o.detail = "the existing hook belongs to " + *manager +
@@ -263,7 +303,8 @@ std::vector<HooksDir> hooks_dirs(const Repo& repo) {
   return out;
 }
 
-std::vector<HookOutcome> install_hooks(const std::string& dir, std::string_view fallback_binary) {
+std::vector<HookOutcome> install_hooks(const std::string& dir, std::string_view fallback_binary,
+                                       const std::string& top) {
   std::vector<HookOutcome> out;
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -274,7 +315,7 @@ std::vector<HookOutcome> install_hooks(const std::string& dir, std::string_view 
                      "cannot create the hooks folder " + dir + ": " + why});
     return out;
   }
-  for (std::string_view name : kHookNames) out.push_back(install_one(dir, name, fallback_binary));
+  for (std::string_view name : kHookNames) out.push_back(install_one(dir, name, fallback_binary, top));
   return out;
 }
 

@@ -12,9 +12,12 @@
 
 namespace kg {
 
-// The hooks kabsd-guard installs, in the order git meets them.
-inline constexpr std::array<std::string_view, 6> kHookNames = {
-    "pre-commit", "pre-merge-commit", "pre-push", "post-merge", "post-checkout", "post-rewrite"};
+// The hooks kabsd-guard installs. post-commit also runs after `git
+// cherry-pick` and `git revert`, which run no pre-* hook; pre-applypatch
+// runs for each patch of `git am`.
+inline constexpr std::array<std::string_view, 8> kHookNames = {
+    "pre-commit",    "pre-merge-commit", "pre-push",      "post-merge",
+    "post-checkout", "post-rewrite",     "post-commit",   "pre-applypatch"};
 
 // A hook that was in place before install: moved next to ours under this
 // suffix and run first by ours with the same arguments and stdin.
@@ -68,8 +71,14 @@ struct HookOutcome {
 };
 
 // Installs every hook of kHookNames into `dir` (created when missing). Never
-// overwrites a foreign hook: it is chained. Idempotent.
-std::vector<HookOutcome> install_hooks(const std::string& dir, std::string_view fallback_binary);
+// overwrites a foreign hook: it is chained, or left alone when it runs
+// kabsd-guard already (itself, or through the configuration of the manager
+// that wrote it, read from the worktree `top`; "" for a bare repository).
+// The scripts of managers that rewrite them (lefthook, husky,
+// simple-git-hooks) are not chained: Failed, with what to add to their
+// configuration. Idempotent.
+std::vector<HookOutcome> install_hooks(const std::string& dir, std::string_view fallback_binary,
+                                       const std::string& top = "");
 // Removes what install_hooks added and puts chained hooks back (same bytes,
 // same mode, same file). Leaves the folder itself.
 std::vector<HookOutcome> uninstall_hooks(const std::string& dir);

@@ -100,6 +100,7 @@ std::string_view no_verify(std::string_view hook) {
   if (hook == "pre-commit") return "git commit --no-verify";
   if (hook == "pre-merge-commit") return "git merge --no-verify";
   if (hook == "pre-push") return "git push --no-verify";
+  if (hook == "pre-applypatch") return "KABSD_GUARD_SKIP=1 git am --continue";
   return "git ... --no-verify";
 }
 

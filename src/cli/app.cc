@@ -5,6 +5,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "cli/crosscheck.h"
 #include "cli/exit_codes.h"
 #include "git/engines.h"
 #include "git/error.h"
@@ -72,6 +73,8 @@ int run(int argc, char** argv) {
     }
   } engines{g};
   try {
+    const std::vector<std::string> args(argv, argv + argc);
+    if (crosscheck_wanted(args)) return run_crosschecked(args);
     for (auto& [sub, action] : actions)
       if (sub->parsed()) return action(g);
     return kUsage;

@@ -8,12 +8,16 @@
 #include <sstream>
 
 #include "check/compare.h"
+#include "check/hook_install.h"
+#include "check/hook_health.h"
+#include "check/hook_stage.h"
 #include "check/sync.h"
 #include "cli/check_run.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "git/error.h"
 #include "git/merge.h"
+#include "git/refs.h"
 #include "util/strings.h"
 
 namespace kg::cli {
@@ -41,11 +45,30 @@ std::optional<Commit> try_commit(const Repo& repo, const std::string& rev) {
   }
 }
 
-RenderOptions refusing(const std::string& what, const std::string& bypass) {
-  return RenderOptions{true, what, bypass};
+// What a pre-* hook refuses, in the user's words, and how to get past it once.
+struct Refusal {
+  std::string what;    // "commit", "merge", "push", "applied patch"
+  std::string bypass;  // the whole skip hint
+};
+
+Refusal refusal_for(const std::string& command, const std::string& what) {
+  return {what, "KABSD_GUARD_SKIP=1 git " + command + "  or  git " + command + " --no-verify"};
+}
+const Refusal kPushRefusal = refusal_for("push", "push");
+// git 2.39's `am` has no --no-verify.
+const Refusal kPatchRefusal = {"applied patch",
+                               "KABSD_GUARD_SKIP=1 git am --continue  (or 'git am --skip' to drop this patch)"};
+
+RenderOptions refusing(const Refusal& r) { return RenderOptions{true, r.what, r.bypass}; }
+
+// A commit that concludes a conflicted merge is refused as a merge.
+Refusal commit_refusal(Session& s) {
+  bool merging = std::filesystem::exists(s.repo().git_dir() + "/MERGE_HEAD");
+  return refusal_for("commit", merging ? "merge" : "commit");
 }
 
-int staged(Session& s, const std::string& what) {
+int staged(Session& s, const Refusal& refusal) {
+  const std::string& what = refusal.what;
   if (s.renumber_pending()) {  // a half-applied renumber in the working tree (docs/renumber.md)
     s.out().error(what + " refused: finish the interrupted renumber first with 'kabsd-guard renumber --resume'");
     return kFindings;
@@ -61,14 +84,14 @@ int staged(Session& s, const std::string& what) {
     options.renames = quick->renames;
     CheckReport r = run_check(quick->now, quick->baseline ? &*quick->baseline : nullptr, options);
     if (r.errors() == 0) {
-      print_report(std::cerr, r, s.out(), s.out().color_err(), refusing(what, "git " + what));
+      print_report(std::cerr, r, s.out(), s.out().color_err(), refusing(refusal));
       return kOk;
     }
     if (quick->in_use)
-      return run_comparison(s, *quick, false, refusing(what, "git " + what), std::cerr, s.out().color_err());
+      return run_comparison(s, *quick, false, refusing(refusal), std::cerr, s.out().color_err());
   }
   Comparison c = compare_staged(s.repo(), s.scan_options());
-  return run_comparison(s, c, false, refusing(what, "git " + what), std::cerr, s.out().color_err());
+  return run_comparison(s, c, false, refusing(refusal), std::cerr, s.out().color_err());
 }
 
 // The remote's default branch as this clone knows it: REMOTE/HEAD (set by
@@ -94,7 +117,7 @@ int push_one(Session& s, const std::string& remote, const std::string& local_oid
   if (base) {
     if (auto mb = merge_base(repo, *base, *local)) base = mb;
   }
-  RenderOptions render = refusing("push", "git push");
+  RenderOptions render = refusing(kPushRefusal);
   Comparison c = compare_commits(repo, s.scan_options(), base, *local);
   int rc = run_comparison(s, c, false, render, std::cerr, s.out().color_err());
   if (rc != kOk) return rc;
@@ -136,14 +159,15 @@ void sync_all(Session& s) {
   }
 }
 
-// After a merge, rebase or amend: report what the new commits introduced.
-void warn_introduced(Session& s, const std::optional<Commit>& before, const char* what) {
+// After a merge, rebase, amend, commit, cherry-pick or revert: report what
+// the new commits introduced. `before` nullopt: HEAD is a root commit.
+void warn_introduced(Session& s, const std::optional<Commit>& before, const std::string& what) {
   auto head = s.repo().head_commit();
-  if (!before || !head) return;
+  if (!head) return;
   std::ostringstream report;
   // Through the claim index when it can tell, else the full comparison.
   int rc = kOk;
-  if (auto quick = compare_commits_fast(s.repo(), s.scan_options(), *before, *head)) {
+  if (auto quick = before ? compare_commits_fast(s.repo(), s.scan_options(), *before, *head) : std::nullopt) {
     rc = run_comparison(s, *quick, false, RenderOptions{true, "", ""}, report, s.out().color_err());
   } else {
     Comparison c = compare_commits(s.repo(), s.scan_options(), before, *head);
@@ -158,83 +182,128 @@ void warn_introduced(Session& s, const std::optional<Commit>& before, const char
 
 int post_merge(Session& s, bool squash) {
   sync_all(s);
-  if (!squash) warn_introduced(s, try_commit(s.repo(), "ORIG_HEAD"), "merge");
+  if (auto before = try_commit(s.repo(), "ORIG_HEAD"); before && !squash) warn_introduced(s, before, "merge");
   return kOk;
 }
 
-int post_rewrite(Session& s, std::istream& in) {
+// git's stdin lists "old new" per rewritten commit; under a framework it is
+// not passed on, and `command` ("amend" or "rebase") tells where HEAD was.
+int post_rewrite(Session& s, std::istream* in, const std::string& command) {
   sync_all(s);
   std::string line, first_new;
-  while (first_new.empty() && std::getline(in, line)) {
+  while (in && first_new.empty() && std::getline(*in, line)) {
     std::istringstream fields(line);
     std::string old_oid;
     fields >> old_oid >> first_new;
   }
   std::optional<Commit> before;
-  if (auto c = try_commit(s.repo(), first_new + "^")) before = c;
-  else before = try_commit(s.repo(), "ORIG_HEAD");
-  warn_introduced(s, before, "rewrite");
+  if (auto c = try_commit(s.repo(), first_new.empty() ? "" : first_new + "^")) before = c;
+  else before = try_commit(s.repo(), command == "amend" ? "HEAD@{1}" : "ORIG_HEAD");
+  if (before) warn_introduced(s, before, command == "amend" ? "amend" : "rebase");
   return kOk;
 }
 
-// The stage, from what the pre-commit framework sets and git's own state.
-int auto_stage(Session& s) {
-  if (!env("PRE_COMMIT_CHECKOUT_TYPE").empty()) {
-    if (env("PRE_COMMIT_CHECKOUT_TYPE") == "1") sync_all(s);
-    return kOk;
-  }
-  if (!env("PRE_COMMIT_IS_SQUASH_MERGE").empty()) return post_merge(s, env("PRE_COMMIT_IS_SQUASH_MERGE") == "1");
-  if (!env("PRE_COMMIT_REWRITE_COMMAND").empty()) {
-    std::istringstream none;
-    return post_rewrite(s, none);
-  }
+// After every commit, and after each commit of `git cherry-pick` and `git
+// revert`, which run no pre-* hook. Amends and rebases are reported by
+// post-rewrite once they are done.
+int post_commit(Session& s) {
+  std::string action = head_reflog_message(s.repo());
+  if (action.rfind("commit (amend)", 0) == 0 || action.rfind("rebase", 0) == 0) return kOk;
+  std::string what = action.rfind("cherry-pick", 0) == 0 ? "cherry-pick"
+                     : action.rfind("revert", 0) == 0    ? "revert"
+                                                         : "commit";
+  warn_introduced(s, try_commit(s.repo(), "HEAD^"), what);  // nullopt: a root commit
+  return kOk;
+}
+
+// A post-* hook that runs can tell that others no longer do.
+void warn_hooks_off(Session& s) {
+  HooksHealth health = hooks_health(s.repo());
+  if (!health.installed) return;
+  for (const HookHealth& h : health.hooks)
+    if (!h.runs)
+      s.out().warning("the " + h.name + " hook no longer runs kabsd-guard: " + h.problem + " (" + h.path + "); " +
+                      h.fix + ". 'kabsd-guard status --check' lists every hook.");
+}
+
+int dispatch_named(Session& s, const std::string& name, const std::vector<std::string>& a, std::istream* in);
+
+// Under pre-commit or prek: the stage from the framework's process and
+// variables. When it cannot be told, nothing is guessed: refuse (exit 3).
+int auto_stage(Session& s, const HookStage& stage) {
   std::string from = env("PRE_COMMIT_FROM_REF"), to = env("PRE_COMMIT_TO_REF");
-  if (!env("PRE_COMMIT_REMOTE_NAME").empty()) {
+  if (stage.name.empty()) {
+    s.out().error("'hook auto' cannot tell which git hook it runs for: no pre-commit or prek 'hook-impl "
+                  "--hook-type=...' among its parent processes and no PRE_COMMIT_* variable naming a stage. "
+                  "Nothing was checked. Use 'kabsd-guard hook NAME' with the git hook's name instead "
+                  "(docs/hooks.md).");
+    return kEnvironment;
+  }
+  if (stage.name == "pre-push") {
     // pre-commit 3.0.4 leaves the refs unset when the remote has none of the
     // pushed commits: then what is pushed is the local branch's tip.
     std::string local = !to.empty() ? to : env("PRE_COMMIT_LOCAL_BRANCH").empty() ? "HEAD" : env("PRE_COMMIT_LOCAL_BRANCH");
-    std::string branch = env("PRE_COMMIT_REMOTE_BRANCH");
-    return push_one(s, env("PRE_COMMIT_REMOTE_NAME"), local, branch, from);
+    return push_one(s, env("PRE_COMMIT_REMOTE_NAME"), local, env("PRE_COMMIT_REMOTE_BRANCH"), from);
   }
-  if (!from.empty() && !to.empty()) {  // `pre-commit run --from-ref A --to-ref B`
-    Comparison c = compare_commits(s.repo(), s.scan_options(), try_commit(s.repo(), from),
-                                   s.repo().resolve_commit(to));
-    return run_comparison(s, c, false, refusing("push", "git push"), std::cerr, s.out().color_err());
+  if ((stage.name == "pre-commit" || stage.name == "manual") && !from.empty() && !to.empty()) {
+    // `pre-commit run --from-ref A --to-ref B`
+    Comparison c = compare_commits(s.repo(), s.scan_options(), try_commit(s.repo(), from), s.repo().resolve_commit(to));
+    return run_comparison(s, c, false, refusing(kPushRefusal), std::cerr, s.out().color_err());
   }
-  bool merging = std::filesystem::exists(s.repo().git_dir() + "/MERGE_HEAD");
-  return staged(s, merging ? "merge" : "commit");
+  if (stage.name == "manual") return staged(s, commit_refusal(s));
+  if (stage.name == "post-checkout" && stage.args.size() < 3)
+    return dispatch_named(s, stage.name, {from, to, env("PRE_COMMIT_CHECKOUT_TYPE")}, nullptr);
+  if (stage.name == "post-merge" && stage.args.empty())
+    return dispatch_named(s, stage.name, {env("PRE_COMMIT_IS_SQUASH_MERGE")}, nullptr);
+  if (stage.name == "post-rewrite" && stage.args.empty())
+    return dispatch_named(s, stage.name, {env("PRE_COMMIT_REWRITE_COMMAND")}, nullptr);
+  // The framework consumed git's stdin (pre-push, post-rewrite): none here.
+  return dispatch_named(s, stage.name, stage.args, nullptr);
 }
 
-bool is_pre(const std::string& name) {
-  return name.rfind("pre-", 0) == 0 || (name == "auto" && env("PRE_COMMIT_CHECKOUT_TYPE").empty() &&
-                                        env("PRE_COMMIT_IS_SQUASH_MERGE").empty() &&
-                                        env("PRE_COMMIT_REWRITE_COMMAND").empty());
+HookStage auto_detected() { return detect_hook_stage(parent_command_lines(4), [](const char* n) { return env(n); }); }
+
+bool is_pre(const std::string& name, const HookStage& stage) {
+  if (name == "auto") return stage.name.empty() || stage.name.rfind("pre-", 0) == 0 || stage.name == "manual";
+  return name.rfind("pre-", 0) == 0;
 }
 
-int dispatch(Session& s, const HookOpts& o) {
-  const auto& a = o.args;
+// The hooks by name; other names (commit-msg, ... under a framework) do nothing.
+int dispatch_named(Session& s, const std::string& name, const std::vector<std::string>& a, std::istream* in) {
   auto arg = [&](size_t i) { return i < a.size() ? a[i] : std::string(); };
-  if (o.name == "pre-commit") return staged(s, "commit");
-  if (o.name == "pre-merge-commit") return staged(s, "merge");
-  if (o.name == "pre-push") return pre_push(s, arg(0), std::cin);
-  if (o.name == "post-merge") return post_merge(s, arg(0) == "1");
-  if (o.name == "post-checkout") {
-    if (arg(2) == "1") sync_all(s);
-    return kOk;
+  if (name == "pre-commit") return staged(s, commit_refusal(s));
+  if (name == "pre-merge-commit") return staged(s, refusal_for("merge", "merge"));
+  if (name == "pre-applypatch") return staged(s, kPatchRefusal);
+  if (name == "pre-push") {
+    if (in) return pre_push(s, arg(0), *in);
+    return push_one(s, arg(0), "HEAD", "", "");
   }
-  if (o.name == "post-rewrite") return post_rewrite(s, std::cin);
-  if (o.name == "auto") return auto_stage(s);
-  throw UsageError("unknown hook '" + o.name +
-                   "'; known: pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout, "
-                   "post-rewrite, auto");
+  int rc = kOk;
+  if (name == "post-merge") rc = post_merge(s, arg(0) == "1");
+  else if (name == "post-checkout" && arg(2) == "1") sync_all(s);
+  else if (name == "post-rewrite") rc = post_rewrite(s, in, arg(0));
+  else if (name == "post-commit") rc = post_commit(s);
+  if (name.rfind("post-", 0) == 0) warn_hooks_off(s);
+  return rc;
+}
+
+int dispatch(Session& s, const HookOpts& o, const HookStage& stage) {
+  if (o.name == "auto") return auto_stage(s, stage);
+  if (!is_known_hook(o.name))
+    throw UsageError("unknown hook '" + o.name +
+                     "'; known: pre-commit, pre-merge-commit, pre-push, pre-applypatch, post-commit, post-merge, "
+                     "post-checkout, post-rewrite, auto");
+  return dispatch_named(s, o.name, o.args, &std::cin);
 }
 
 int run_hook(const Globals& g, const HookOpts& o) {
   if (env("KABSD_GUARD_SKIP") == "1") return kOk;
-  bool pre = is_pre(o.name);
+  HookStage stage;
+  if (o.name == "auto") stage = auto_detected();
+  bool pre = is_pre(o.name, stage);
   try {
     Session s(g);
-    int rc = dispatch(s, o);
+    int rc = dispatch(s, o, stage);
     return pre ? rc : kOk;
   } catch (const UsageError&) {
     if (pre) throw;
@@ -256,13 +325,18 @@ int run_hook(const Globals& g, const HookOpts& o) {
 Action add_hook(CLI::App& app) {
   auto o = std::make_shared<HookOpts>();
   CLI::App* sub = app.add_subcommand("hook", "Run as the git hook NAME (called by the installed hook scripts)");
-  sub->add_option("name", o->name, "pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout, post-rewrite, or auto")
+  sub->add_option("name", o->name,
+                  "pre-commit, pre-merge-commit, pre-push, pre-applypatch, post-commit, post-merge, post-checkout, "
+                  "post-rewrite, or auto")
       ->required();
   sub->add_option("args", o->args, "The arguments git passes to the hook");
   sub->footer(R"(Pre-* hooks refuse a change that introduces a duplicate ID (exit 1) and fail
-closed on trouble; post-* hooks sync the sequences, report, and always exit 0.
-'auto' works out the stage from git's state and the variables the pre-commit
-framework sets. KABSD_GUARD_SKIP=1 skips every hook.
+closed on trouble; post-* hooks sync the sequences, warn about a duplicate
+the commit, cherry-pick, revert, merge or rebase brought in and about hooks
+that no longer run kabsd-guard, and always exit 0. 'auto' is for pre-commit
+and prek: it reads the hook type from the framework's 'hook-impl' process (or
+its PRE_COMMIT_* variables) and refuses with exit 3 when it cannot tell.
+KABSD_GUARD_SKIP=1 skips every hook.
 )");
   return [o](const Globals& g) { return run_hook(g, *o); };
 }

@@ -2,6 +2,7 @@
 // and a one-screen report of the backlog.
 #include <git2.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -9,7 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "check/hook_health.h"
 #include "check/hook_install.h"
+#include "check/hook_managers.h"
 #include "check/sources.h"
 #include "check/sync.h"
 #include "cli/commands.h"
@@ -98,12 +101,21 @@ std::vector<std::string> placement_notes(const Repo& repo, const std::vector<Dir
       }
     }
   }
+  // A pre-commit configuration that runs kabsd-guard, while kabsd-guard's own
+  // script is the pre-commit hook: `pre-commit install` would run both.
+  bool own_pre_commit = false;
+  for (const DirResult& d : dirs)
+    for (const HookOutcome& h : d.hooks)
+      if (h.name == "pre-commit" && h.action != HookAction::LeftAlone && h.action != HookAction::Failed)
+        own_pre_commit = true;
   std::ifstream cfg(path_join(top, ".pre-commit-config.yaml"), std::ios::binary);
   std::ostringstream text;
   text << cfg.rdbuf();
-  if (cfg && text.str().find("kabsd-guard") != std::string::npos)
-    notes.push_back(".pre-commit-config.yaml runs kabsd-guard as well: with both, every check runs "
-                    "twice; keep one of them (docs/hooks.md)");
+  if (own_pre_commit && cfg && text.str().find("kabsd-guard") != std::string::npos)
+    notes.push_back(".pre-commit-config.yaml runs kabsd-guard as well: after 'pre-commit install', every "
+                    "check would run twice; keep one of them (docs/hooks.md)");
+  std::vector<std::string> names(kHookNames.begin(), kHookNames.end());
+  for (std::string& w : manager_warnings(top, names)) notes.push_back(std::move(w));
   return notes;
 }
 
@@ -134,9 +146,22 @@ int run_install(const Globals& g, const InstallOptions& o) {
   Session s(g);
   const Repo& repo = s.repo();
   std::vector<DirResult> dirs;
-  for (const HooksDir& d : hooks_dirs(repo)) dirs.push_back({d, install_hooks(d.path, binary)});
+  const std::string top = repo.is_bare() ? "" : repo.workdir();
+  std::vector<std::string> before = recorded_hooks_dirs(repo);
+  std::vector<std::string> written;
+  for (const HooksDir& d : hooks_dirs(repo)) {
+    dirs.push_back({d, install_hooks(d.path, binary, top)});
+    written.push_back(d.path);
+  }
   int rc = any_failed(dirs) ? kEnvironment : kOk;
   std::vector<std::string> warnings = placement_notes(repo, dirs);
+  for (const std::string& old : before)
+    if (std::find(written.begin(), written.end(), old) == written.end())
+      warnings.push_back("kabsd-guard's hooks in " + old + " are not run: git runs hooks from " + written.front() +
+                         " now (core.hooksPath); they were installed there. 'kabsd-guard uninstall' before "
+                         "changing core.hooksPath removes them");
+  if (std::string err = record_hooks_installed(repo, written); !err.empty())
+    warnings.push_back("cannot record where the hooks went (status --check relies on it): " + err);
 
   const Backlog& backlog = s.worktree_backlog();
   std::vector<const Product*> products;
@@ -233,6 +258,7 @@ int run_uninstall(const Globals& g) {
   Session s(g);
   std::vector<DirResult> dirs;
   for (const HooksDir& d : hooks_dirs(s.repo())) dirs.push_back({d, uninstall_hooks(d.path)});
+  if (!any_failed(dirs)) forget_hooks_installed(s.repo());
   if (g.json) std::cout << json{{"hooks", hooks_json(dirs)}}.dump(2) << "\n";
   else print_hooks(s.out(), dirs);
   return any_failed(dirs) ? kEnvironment : kOk;
@@ -245,11 +271,17 @@ Action add_install(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "install", "Install the git hooks, sync the sequences and report on the backlog");
   sub->add_flag("--no-sync", o->no_sync, "Install the hooks only; do not sync the sequences");
-  sub->footer(R"(Writes pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout and
-post-rewrite into the folder git runs hooks from (core.hooksPath, else the
-common git dir's hooks/, shared by every worktree). An existing hook is never
-overwritten: it is kept as <hook>.kabsd-guard-chained and runs first. Running
-install again changes nothing; 'kabsd-guard uninstall' restores what was there.
+  sub->footer(R"(Writes pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout,
+post-rewrite, post-commit and pre-applypatch into the folder git runs hooks
+from (core.hooksPath, else the common git dir's hooks/, shared by every
+worktree). An existing hook is never overwritten: it is kept as
+<hook>.kabsd-guard-chained and runs first. A hook that already runs
+kabsd-guard (a hand-written script, or pre-commit, prek, lefthook, husky or
+simple-git-hooks configured to call it) is left alone, so nothing runs twice;
+a lefthook, husky or simple-git-hooks hook that does not is reported 'failed'
+with the line to add to that manager's configuration. Running install again
+changes nothing; 'kabsd-guard uninstall' restores what was there.
+'kabsd-guard status --check' later tells whether every hook still runs it.
 
 Examples:
   kabsd-guard install

@@ -3,11 +3,13 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "check/hook_health.h"
 #include "check/sources.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/session.h"
 #include "store/reservation.h"
+#include "util/paths.h"
 
 namespace kg::cli {
 
@@ -16,6 +18,26 @@ namespace {
 struct StatusOptions {
   bool check = false;
 };
+
+// Text mode: whether each hook still runs kabsd-guard. False when one that
+// install wrote no longer does.
+bool print_hooks_health(const Session& s, const HooksHealth& health) {
+  if (!health.installed) {
+    std::cout << "hooks: not installed here ('kabsd-guard install' installs them)\n";
+    return true;
+  }
+  std::string dir;
+  for (const HookHealth& h : health.hooks) {
+    std::string folder(path_dirname(h.path));
+    if (folder != dir) std::cout << "hooks: " << (dir = folder) << "\n";
+    std::cout << "  " << std::left << std::setw(18) << h.name << std::right
+              << (h.runs ? s.out().paint("runs", "32") : s.out().paint("OFF", "1;31")) << "  "
+              << (h.runs ? h.how : h.problem) << "\n";
+  }
+  for (const HookHealth& h : health.hooks)
+    if (!h.runs) s.out().warning("the " + h.name + " hook does not run kabsd-guard: " + h.fix);
+  return health.all_run();
+}
 
 int run_status(const Globals& g, const StatusOptions& o) {
   Session s(g);
@@ -53,9 +75,15 @@ int run_status(const Globals& g, const StatusOptions& o) {
     if (g.json) arr.push_back({{"product", p.key}, {"prefix", p.prefix}, {"db", db}, {"sequences", seqs}});
   }
   if (g.json) std::cout << arr.dump(2) << "\n";
+  HooksHealth health = hooks_health(s.repo());
+  bool hooks_ok = health.installed ? health.all_run() : true;
+  if (!g.json) print_hooks_health(s, health);
+  else if (!hooks_ok)
+    for (const HookHealth& h : health.hooks)
+      if (!h.runs) s.out().warning("the " + h.name + " hook does not run kabsd-guard: " + h.problem + "; " + h.fix);
   if (!g.json && !all_ok && !g.quiet)
     s.out().note("hint: run 'kabsd-guard sync' to raise the stored values");
-  return o.check && !all_ok ? kFindings : kOk;
+  return o.check && (!all_ok || !hooks_ok) ? kFindings : kOk;
 }
 
 }  // namespace
@@ -64,10 +92,16 @@ Action add_status(CLI::App& app) {
   auto o = std::make_shared<StatusOptions>();
   CLI::App* sub = app.add_subcommand(
       "status", "Show each sequence: stored value, highest in use, OK / STALE / MISSING");
-  sub->add_flag("--check", o->check, "Exit 1 unless every sequence is OK");
+  sub->add_flag("--check", o->check, "Exit 1 unless every sequence is OK and every installed hook runs kabsd-guard");
   sub->footer(R"(STALE: the stored value is below a number already in use (the Python tool
 would hand that number out again). MISSING: numbers are in use but the
 database has no row. Fix both with 'kabsd-guard sync'.
+
+Then the hooks: once 'kabsd-guard install' has run here, each hook it wrote
+either runs kabsd-guard (its own script, or a hook manager configured to call
+it) or is OFF: deleted, overwritten by another manager, renamed to <hook>.old
+by lefthook, or in a folder git no longer runs (core.hooksPath). OFF hooks
+are named with the fix, and make --check exit 1.
 )");
   return [o](const Globals& g) { return run_status(g, *o); };
 }

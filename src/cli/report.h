@@ -16,7 +16,8 @@ struct RenderOptions {
   // What is refused when an error exists ("commit", "merge", "push"); empty
   // for the check command.
   std::string refused;
-  // How to skip the hook, for the refusal message ("git commit --no-verify").
+  // How to skip the hook once, for the refusal message
+  // ("KABSD_GUARD_SKIP=1 git commit  or  git commit --no-verify").
   std::string bypass;
 };
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "util/build_fingerprint.h"
 #include "util/files.h"
 
 namespace kg {
@@ -83,6 +84,8 @@ DirListings DirListings::load(const std::string& path, const std::string& workdi
   Input in{bytes};
   if (!in.in.starts_with(kMagic)) return out;
   in.in.remove_prefix(kMagic.size());
+  // Written by another build: its meaning may differ; start over.
+  if (in.str() != build_fingerprint() || !in.ok) return out;
   if (in.str() != workdir || !in.ok) return out;
   std::unordered_map<std::string, DirListing> loaded;
   while (in.ok && !in.in.empty()) {
@@ -127,6 +130,7 @@ void DirListings::save(const std::vector<std::string>& reused, std::map<std::str
     if (it != loaded_.end()) fresh.emplace(rel, it->second);
   }
   std::string out(kMagic);
+  put_str(out, build_fingerprint());
   put_str(out, workdir_);
   for (const auto& [rel, l] : fresh) {
     put_str(out, rel);

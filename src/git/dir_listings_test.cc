@@ -5,6 +5,7 @@
 #include "git/testing.h"
 #include "git/worktree_changes.h"
 #include "model/layout.h"
+#include "util/build_fingerprint.h"
 
 namespace kg {
 namespace {
@@ -68,6 +69,13 @@ TEST(DirListings, DamagedFilesAreIgnored) {
   write_file(file, bad_type);
   EXPECT_EQ(DirListings::load(file.string(), "/w").find("a", st), nullptr);
   write_file(file, std::string(64, '\xff'));
+  EXPECT_EQ(DirListings::load(file.string(), "/w").find("a", st), nullptr);
+  // Written by another build (another fingerprint): not read.
+  std::string other_build = good;
+  const size_t at = other_build.find(std::string(build_fingerprint()));
+  ASSERT_NE(at, std::string::npos);
+  other_build[at] = other_build[at] == '0' ? '1' : '0';
+  write_file(file, other_build);
   EXPECT_EQ(DirListings::load(file.string(), "/w").find("a", st), nullptr);
 }
 

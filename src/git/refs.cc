@@ -65,4 +65,18 @@ std::vector<std::pair<std::string, Tree>> ref_trees(const Repo& repo) {
   return out;
 }
 
+namespace {
+using ReflogPtr = std::unique_ptr<git_reflog, GitFree<&git_reflog_free>>;
+}  // namespace
+
+std::string head_reflog_message(const Repo& repo) {
+  git_reflog* raw = nullptr;
+  if (git_reflog_read(&raw, repo.raw(), "HEAD") != 0) return "";
+  ReflogPtr reflog(raw);
+  if (git_reflog_entrycount(reflog.get()) == 0) return "";
+  const git_reflog_entry* entry = git_reflog_entry_byindex(reflog.get(), 0);  // the newest
+  const char* message = entry ? git_reflog_entry_message(entry) : nullptr;
+  return message ? message : "";
+}
+
 }  // namespace kg

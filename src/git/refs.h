@@ -17,4 +17,9 @@ namespace kg {
 // skipped.
 std::vector<std::pair<std::string, Tree>> ref_trees(const Repo& repo);
 
+// The message of HEAD's newest reflog entry ("commit: ...", "cherry-pick:
+// ...", "commit (amend): ...", "rebase (pick): ..."): what last moved HEAD.
+// "" when there is no reflog or it cannot be read.
+std::string head_reflog_message(const Repo& repo);
+
 }  // namespace kg

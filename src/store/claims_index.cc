@@ -7,14 +7,13 @@
 #include <unordered_map>
 
 #include "store/cache_file.h"
+#include "util/build_fingerprint.h"
 #include "store/sqlite.h"
 
 namespace kg {
 
 namespace {
 
-// Bump when what a row means changes: the tables are then rebuilt.
-constexpr int kVersion = 6;  // 6: documents claim nothing (issue 12)
 
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
@@ -52,9 +51,9 @@ std::unique_ptr<Database> open_db(const std::string& path) {
     auto st = db->prepare("PRAGMA user_version");
     if (st.step()) version = st.column_int64(0);
   }  // finalized: a pending statement would keep DROP TABLE from running
-  if (version != kVersion) {
+  if (version != cache_user_version("claims")) {
     db->exec(kDrop);
-    db->exec("PRAGMA user_version=" + std::to_string(kVersion));
+    db->exec("PRAGMA user_version=" + std::to_string(cache_user_version("claims")));
   }
   db->exec(kSchema);
   db->exec(kIndexes);

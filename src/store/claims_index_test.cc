@@ -6,6 +6,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "util/build_fingerprint.h"
+#include "store/sqlite.h"
 #include "store/store_test_support.h"
 #include "util/scoped_env.h"
 
@@ -116,6 +118,32 @@ TEST(ClaimIndex, CheckRowsAreSharedClaimsSharedUidsAndReports) {
   for (const ClaimRow& r : index->check_rows()) paths.push_back(r.path);
   EXPECT_EQ(paths, (std::vector<std::string>{"a.md", "b.md", "c.md", "d.md"}));
   EXPECT_TRUE(index->check_rows().front().report);
+}
+
+// Rows written by another build (another fingerprint in user_version) may
+// mean something else: the index starts over.
+TEST(ClaimIndex, AnIndexOfAnotherBuildStartsOver) {
+  TempDir dir;
+  {
+    auto index = ClaimIndex::open(dir.path().string());
+    ASSERT_TRUE(index);
+    index->set_state("tree-1");
+    index->put(row("a.md", "KG-TSK-0001", "u1", "KG", 1));
+  }
+  const std::string file = (dir.path() / "kabsd-guard" / "cache-claims.sqlite3").string();
+  Database(file, Database::Mode::ReadWriteCreate).exec("PRAGMA user_version=" +
+                                                       std::to_string(cache_user_version("claims")));
+  {
+    auto index = ClaimIndex::open(dir.path().string());
+    ASSERT_TRUE(index);
+    EXPECT_EQ(index->state(), "tree-1") << "this build's own index is kept";
+  }
+  Database(file, Database::Mode::ReadWriteCreate).exec("PRAGMA user_version=" +
+                                                       std::to_string(cache_user_version("facts")));
+  auto index = ClaimIndex::open(dir.path().string());
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->state(), "");
+  EXPECT_EQ(index->size(), 0u);
 }
 
 TEST(ClaimIndex, StateAndMemoSurviveReopeningAndTheMemoDiesWithTheState) {

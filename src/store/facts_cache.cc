@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "store/cache_file.h"
+#include "util/build_fingerprint.h"
 #include "store/sqlite.h"
 
 namespace kg {
@@ -13,8 +14,6 @@ namespace {
 constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS blobs (oid BLOB PRIMARY KEY, facts BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS trees (oid BLOB PRIMARY KEY, entries BLOB NOT NULL) WITHOUT ROWID;";
-// Bump when the encoding or what FileFacts means changes: old rows are dropped.
-constexpr int kVersion = 3;  // 2: documents and ambiguous keys (issue 12); 3: limits (issue 15)
 // Memory: a first scan of 100,000 items adds as many entries. Past these
 // sizes entries go to the database in batches, and the in-process memo
 // (lookups repeated within one command) stops growing.
@@ -49,11 +48,14 @@ bool get_str(std::string_view in, size_t& pos, std::string& s) {
 std::unique_ptr<Database> open_db(const std::string& path) {
   auto db = std::make_unique<Database>(path, Database::Mode::ReadWriteCreate);
   db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;");
-  auto st = db->prepare("PRAGMA user_version");
-  st.step();
-  if (st.column_int64(0) != kVersion) {
+  int64_t version = 0;
+  {
+    auto st = db->prepare("PRAGMA user_version");
+    if (st.step()) version = st.column_int64(0);
+  }  // finalized: a pending statement would keep DROP TABLE from running
+  if (version != cache_user_version("facts")) {
     db->exec("DROP TABLE IF EXISTS blobs; DROP TABLE IF EXISTS trees;");
-    db->exec("PRAGMA user_version=" + std::to_string(kVersion));
+    db->exec("PRAGMA user_version=" + std::to_string(cache_user_version("facts")));
   }
   db->exec(kSchema);
   return db;

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "util/build_fingerprint.h"
+#include "store/sqlite.h"
 #include "store/store_test_support.h"
 
 namespace kg {
@@ -49,6 +51,34 @@ TEST(FactsCache, WhatWasPutIsThereAfterReopening) {
   auto again = FactsCache::open(dir.path().string());
   ASSERT_TRUE(again);
   EXPECT_EQ(again->blob(oid_of(1)), facts_with(1));
+}
+
+// Rows written by another build (another fingerprint in user_version) may
+// mean something else: they are dropped, not read.
+TEST(FactsCache, ACacheOfAnotherBuildIsDropped) {
+  TempDir dir;
+  {
+    auto cache = FactsCache::open(dir.path().string());
+    ASSERT_TRUE(cache);
+    cache->put_blob(oid_of(1), facts_with(1));
+  }
+  const std::string file = (dir.path() / "kabsd-guard" / "cache.sqlite3").string();
+  {
+    Database db(file, Database::Mode::ReadWriteCreate);
+    EXPECT_EQ(db.prepare("PRAGMA user_version").step() ? 1 : 0, 1);
+    db.exec("PRAGMA user_version=" + std::to_string(cache_user_version("facts")));  // this build: kept
+  }
+  auto same = FactsCache::open(dir.path().string());
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->blob(oid_of(1)), facts_with(1));
+  same.reset();
+  {
+    Database db(file, Database::Mode::ReadWriteCreate);
+    db.exec("PRAGMA user_version=" + std::to_string(cache_user_version("facts") ^ 1));  // another build
+  }
+  auto other = FactsCache::open(dir.path().string());
+  ASSERT_TRUE(other) << "a cache of another build is rebuilt, not given up";
+  EXPECT_FALSE(other->blob(oid_of(1)));
 }
 
 // A first scan of a large backlog adds more than it should hold: the

@@ -27,11 +27,33 @@ cd "$TRASH" || exit 1
 test_count=0
 test_failed=0
 
+# test_expect_success 'what' 'body': the body is one && chain, as in git's
+# own t/. Two guards keep a failure from being swallowed:
+# - the chain lint (git's): the body runs behind "(exit 117) &&"; a chain
+#   that is whole stops there with 117, a broken one runs on past the break
+#   and is a bug of the test, reported as such;
+# - the body runs in a subshell under `set -e` that is not itself the
+#   condition of an `if` or part of an && list: bash ignores `set -e`
+#   there, so no failed command inside would stop the body. A loop ends
+#   its steps with `|| return 1`, as in git's t/.
+# A function, so that a loop in a body can stop it with `|| return 1`.
+test_eval_() { eval "$1"; }
+
 test_expect_success() {
-  local desc=$1 body=$2
+  local desc=$1 body=$2 rc
   test_count=$((test_count + 1))
   local log="$TRASH/test-$test_count.log"
-  if (cd "$TRASH" && eval "set -e; $body") >"$log" 2>&1; then
+  (cd "$TRASH" || exit 1; test_eval_ "(exit 117) && $body") >"$log" 2>&1
+  rc=$?
+  if [ "$rc" -ne 117 ]; then
+    test_failed=$((test_failed + 1))
+    echo "not ok $test_count - $desc"
+    echo "#   broken &&-chain in the test body (the lint ran past its first command; exit $rc)"
+    return
+  fi
+  (cd "$TRASH" || exit 1; set -e; test_eval_ "$body") >"$log" 2>&1
+  rc=$?
+  if [ "$rc" -eq 0 ]; then
     echo "ok $test_count - $desc"
   else
     test_failed=$((test_failed + 1))
@@ -130,6 +152,24 @@ test_must_fail() {
   return 0
 }
 
+# test_expect_code N CMD...: CMD exits with exactly N.
+test_expect_code() {
+  local want=$1 got=0
+  shift
+  "$@" || got=$?
+  [ "$got" = "$want" ] && return 0
+  echo "test_expect_code: exit $got, not $want: $*" >&2
+  return 1
+}
+
+# skip_unless CMD...: ends the test here, as passed, when CMD fails (a
+# prerequisite this machine lacks); the log says so.
+skip_unless() {
+  "$@" >/dev/null 2>&1 && return 0
+  echo "# skipped: no $*"
+  exit 0
+}
+
 # install_guard REPO: the real hooks, installed the way a user does.
 install_guard() {
   kabsd-guard -C "$1" install >/dev/null
@@ -138,4 +178,16 @@ install_guard() {
 # claimant REPO ID UID SLUG: write (not stage) one more file claiming ID.
 claimant() {
   write_item "$1/$(item_path "$2" "$4")" "$2" "$3"
+}
+
+# need_hook_managers: puts the pinned npm hook managers (prek, lefthook,
+# husky, simple-git-hooks) on PATH, installing them into the cache folder
+# ($KG_HOOK_MANAGERS, default build/hook-managers of the checkout) when they
+# are not there yet. Fails, saying why, only when npm is missing or the
+# install failed.
+need_hook_managers() {
+  . "$SRC/tests/e2e/hook-managers.sh"
+  HOOK_MANAGERS=${KG_HOOK_MANAGERS:-$SRC/build/hook-managers}
+  hook_managers_install "$HOOK_MANAGERS" || return 1
+  PATH="$HOOK_MANAGERS/node_modules/.bin:$PATH"
 }

@@ -123,11 +123,11 @@ test_expect_success 'sync --dry-run writes nothing' '
 
 test_expect_success 'bad input: unknown type, unknown product, --count 0, not a repository' '
   new_repo bad &&
-  kabsd-guard -C bad reserve -t chore 2>err; test $? = 2 && grep "unknown type" err &&
-  kabsd-guard -C bad reserve -t task -p nope 2>err; test $? = 2 && grep "unknown product" err && grep demo err &&
-  kabsd-guard -C bad reserve -t task -n 0 2>err; test $? = 2 && grep "count" err &&
-  mkdir -p plain && kabsd-guard -C plain reserve -t task 2>err; test $? = 2 && grep "not a git repository" err &&
-  kabsd-guard -C bad reserve 2>err; test $? = 2
+  test_expect_code 2 kabsd-guard -C bad reserve -t chore 2>err && grep "unknown type" err &&
+  test_expect_code 2 kabsd-guard -C bad reserve -t task -p nope 2>err && grep "unknown product" err && grep demo err &&
+  test_expect_code 2 kabsd-guard -C bad reserve -t task -n 0 2>err && grep "count" err &&
+  mkdir -p plain && test_expect_code 2 kabsd-guard -C plain reserve -t task 2>err && grep "not a git repository" err &&
+  test_expect_code 2 kabsd-guard -C bad reserve 2>err
 '
 
 test_expect_success 'several products: --product is required and the error lists them' '
@@ -137,7 +137,7 @@ test_expect_success 'several products: --product is required and the error lists
 prefix = "OTH"
 backlog_root = "_kano/backlog/products/other"
 EOT
-  kabsd-guard -C multi reserve -t task 2>err; test $? = 2 &&
+  test_expect_code 2 kabsd-guard -C multi reserve -t task 2>err &&
   grep "demo" err && grep "other" err &&
   test "$(kabsd-guard -C multi reserve -t task -p other)" = OTH-TSK-0001
 '
@@ -160,7 +160,7 @@ test_expect_success 'read-only database: fallback with a warning; --no-fallback 
   kabsd-guard -C ro reserve -t task >out 2>err &&
   test "$(cat out)" = DEMO-TSK-0002 &&
   grep "not safe against concurrent creators" err &&
-  kabsd-guard -C ro reserve -t task --no-fallback >out 2>err; test $? = 3 &&
+  test_expect_code 3 kabsd-guard -C ro reserve -t task --no-fallback >out 2>err &&
   test ! -s out
 '
 
@@ -177,7 +177,7 @@ test_expect_success 'read-only database file and folder (chmod)' '
   chmod a-w "$db" &&
   as_user kabsd-guard -C rofile reserve -t task >out 2>err &&
   test "$(cat out)" = DEMO-TSK-0002 && grep "not safe against concurrent creators" err &&
-  as_user kabsd-guard -C rofile reserve -t task --no-fallback 2>err; test $? = 3 &&
+  test_expect_code 3 as_user kabsd-guard -C rofile reserve -t task --no-fallback 2>err &&
   chmod a+w "$db" && rm "$db" && chmod a-w "$(dirname "$db")" &&
   as_user kabsd-guard -C rofile reserve -t task >out 2>err &&
   grep "not safe against concurrent creators" err &&

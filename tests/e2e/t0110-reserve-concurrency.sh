@@ -24,8 +24,8 @@ python_sql_loop() {
 }
 
 test_expect_success '16 processes x 200 reservations: 3200 distinct numbers, one contiguous range' '
-  new_repo many
-  for p in $(seq 16); do reserve_loop many 200 out.$p & done; wait &&
+  new_repo many &&
+  { for p in $(seq 16); do reserve_loop many 200 out.$p & done; wait; } &&
   ! grep -h FAILED out.* && ! grep -h "locked" out.*.err &&
   cat out.[0-9]* | sort >all &&
   test "$(wc -l <all)" = 3200 &&
@@ -37,10 +37,12 @@ test_expect_success '16 processes x 200 reservations: 3200 distinct numbers, one
 test_expect_success 'the Python tool SQL (sqlite3 CLI) concurrently with kabsd-guard: all distinct' '
   new_repo interop &&
   kabsd-guard -C interop sync >/dev/null &&
-  db=interop/.kano/cache/backlog/backlog.demo.chunks.v1.db
-  reserve_loop interop 150 ours.1 & reserve_loop interop 150 ours.2 &
-  python_sql_loop "$db" 150 theirs.1 & python_sql_loop "$db" 150 theirs.2 &
-  wait &&
+  db=interop/.kano/cache/backlog/backlog.demo.chunks.v1.db &&
+  {
+    reserve_loop interop 150 ours.1 & reserve_loop interop 150 ours.2 &
+    python_sql_loop "$db" 150 theirs.1 & python_sql_loop "$db" 150 theirs.2 &
+    wait
+  } &&
   ! grep -h FAILED ours.* theirs.* &&
   { sed "s/DEMO-TSK-0*//" ours.1 ours.2; cat theirs.1 theirs.2; } | sort -n >all &&
   test "$(wc -l <all)" = 600 &&
@@ -50,9 +52,11 @@ test_expect_success 'the Python tool SQL (sqlite3 CLI) concurrently with kabsd-g
 
 test_expect_success 'two linked worktrees reserving concurrently: all distinct' '
   new_repo main &&
-  git -C main worktree add -q ../linked -b linked
-  reserve_loop main 150 a & reserve_loop linked 150 b & reserve_loop main 100 c & reserve_loop linked 100 d &
-  wait &&
+  git -C main worktree add -q ../linked -b linked &&
+  {
+    reserve_loop main 150 a & reserve_loop linked 150 b & reserve_loop main 100 c & reserve_loop linked 100 d &
+    wait
+  } &&
   ! grep -h FAILED a b c d &&
   cat a b c d | sort >all &&
   test "$(wc -l <all)" = 500 &&

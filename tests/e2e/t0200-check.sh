@@ -11,8 +11,7 @@ test_expect_success 'staged: a second claimant is an error naming both files, ui
   new_repo r &&
   add_item r DEMO-TSK-0005 $(uid_n 1) first && git -C r commit -qm one &&
   add_item r DEMO-TSK-0005 $(uid_n 2) second &&
-  test_expect_code=0; kabsd-guard -C r check >out || test_expect_code=$? &&
-  test $test_expect_code = 1 &&
+  test_expect_code 1 kabsd-guard -C r check >out &&
   grep "duplicate ID DEMO-TSK-0005 introduced" out &&
   grep "DEMO-TSK-0005_first.md" out && grep "DEMO-TSK-0005_second.md" out &&
   grep "$(uid_n 1)" out && grep "$(uid_n 2)" out &&
@@ -23,7 +22,7 @@ test_expect_success 'staged: a second claimant is an error naming both files, ui
 '
 
 test_expect_success '--json follows docs/json.md' '
-  kabsd-guard -C r check --json >out.json; test $? = 1 &&
+  test_expect_code 1 kabsd-guard -C r check --json >out.json &&
   python3 - <<PY
 import json
 d = json.load(open("out.json"))
@@ -71,7 +70,7 @@ test_expect_success 'duplicate uid (a copied file) is an error when introduced' 
   new_repo copy &&
   add_item copy DEMO-TSK-0001 $(uid_n 1) a && git -C copy commit -qm one &&
   write_item copy/$(item_path DEMO-TSK-0002 copy) DEMO-TSK-0002 $(uid_n 1) && git -C copy add -A &&
-  kabsd-guard -C copy check >out; test $? = 1 && grep "duplicate uid $(uid_n 1)" out
+  test_expect_code 1 kabsd-guard -C copy check >out && grep "duplicate uid $(uid_n 1)" out
 '
 
 test_expect_success 'ADRs: same number in two products is fine, in one product a duplicate' '
@@ -101,7 +100,7 @@ test_expect_success 'quirks are warnings naming file and line, and never stop th
   ln -s DEMO-TSK-0003_crlf.md $d/DEMO-TSK-0006_link.md &&
   write_item quirks/$(item_path DEMO-TSK-0007 dup) DEMO-TSK-0003 $(uid_n 3) &&
   git -C quirks add -A &&
-  kabsd-guard -C quirks check >out; test $? = 1 &&
+  test_expect_code 1 kabsd-guard -C quirks check >out &&
   grep "DEMO-TSK-0001_bad.md:[34]: unparseable-frontmatter" out &&
   grep "DEMO-TSK-0002_null.md:2: missing-id" out &&
   grep "DEMO-TSK-0004_v4.md: invalid-uid" out &&
@@ -120,7 +119,7 @@ test_expect_success 'non-UTF-8 file names and a huge file do not stop the check'
   { printf -- "---\nid: DEMO-TSK-0002\nuid: $(uid_n 2)\n---\n"; head -c 3000000 /dev/zero | tr "\0" x; } >$d/DEMO-TSK-0002_huge.md &&
   write_item $d/DEMO-TSK-0001_again.md DEMO-TSK-0001 $(uid_n 3) &&
   git -C odd add -A &&
-  kabsd-guard -C odd check >out; test $? = 1 && grep "DEMO-TSK-0001 introduced" out
+  test_expect_code 1 kabsd-guard -C odd check >out && grep "DEMO-TSK-0001 introduced" out
 '
 
 test_expect_success '--worktree sees unstaged files; --staged does not' '
@@ -150,19 +149,19 @@ test_expect_success 'check --tree on a bare repository' '
   kabsd-guard -C bare.git check --tree main &&
   kabsd-guard -C bare.git check --range main...feature --json >out.json &&
   test "$(git -C bare.git symbolic-ref HEAD)" = refs/heads/feature &&
-  kabsd-guard -C bare.git check --against main; test $? = 1 &&
-  kabsd-guard -C bare.git check 2>err; test $? = 2 && grep "bare repository" err
+  test_expect_code 1 kabsd-guard -C bare.git check --against main &&
+  test_expect_code 2 kabsd-guard -C bare.git check 2>err && grep "bare repository" err
 '
 
 test_expect_success 'usage errors exit 2' '
-  kabsd-guard -C modes check --tree nosuchrev 2>err; test $? = 2 && grep "unknown revision" err &&
-  kabsd-guard -C modes check --tree HEAD --worktree 2>err; test $? = 2 &&
-  kabsd-guard -C modes check --range nodots 2>err; test $? = 2 &&
-  kabsd-guard -C modes check --nosuch 2>err; test $? = 2
+  test_expect_code 2 kabsd-guard -C modes check --tree nosuchrev 2>err && grep "unknown revision" err &&
+  test_expect_code 2 kabsd-guard -C modes check --tree HEAD --worktree 2>err &&
+  test_expect_code 2 kabsd-guard -C modes check --range nodots 2>err &&
+  test_expect_code 2 kabsd-guard -C modes check --nosuch 2>err
 '
 
 test_expect_success 'NO_COLOR and no terminal: no escape codes' '
-  kabsd-guard -C r check >out; NO_COLOR=1 kabsd-guard -C r check >out2;
+  test_expect_code 1 kabsd-guard -C r check >out && test_expect_code 1 env NO_COLOR=1 kabsd-guard -C r check >out2 &&
   ! grep -q "$(printf "\033")" out && ! grep -q "$(printf "\033")" out2
 '
 

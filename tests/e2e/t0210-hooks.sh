@@ -127,7 +127,7 @@ test_expect_success 'a rebase: sync happens and an introduced duplicate is repor
   sqlite3 rb/.kano/cache/backlog/backlog.demo.chunks.v1.db "UPDATE id_sequences SET next_number=1 WHERE type_code=\"TSK\"" &&
   git -C rb checkout -q topic &&
   git -C rb rebase -q main 2>err &&
-  grep "duplicate ID DEMO-TSK-0050" err && grep "rewrite brought" err &&
+  grep "duplicate ID DEMO-TSK-0050" err && grep "the rebase brought" err &&
   test "$(db_value rb TSK)" = 50
 '
 

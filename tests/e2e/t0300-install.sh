@@ -2,7 +2,7 @@
 # kabsd-guard install / uninstall with real git and the real hooks.
 . "$(dirname "$0")/lib.sh"
 
-HOOKS="pre-commit pre-merge-commit pre-push post-merge post-checkout post-rewrite"
+HOOKS="pre-commit pre-merge-commit pre-push post-merge post-checkout post-rewrite post-commit pre-applypatch"
 
 # snapshot DIR: every file in DIR with its type, mode and content hash (or
 # link target), one per line, to compare states byte for byte.
@@ -22,7 +22,7 @@ dup_stage() { add_item "$1" DEMO-TSK-0005 $(uid_n 99) dup; }
 # with_items REPO: DEMO-TSK-0005 committed.
 with_items() { add_item "$1" DEMO-TSK-0005 $(uid_n 1) first && git -C "$1" commit -qm first --no-verify; }
 
-test_expect_success 'install writes the six hooks into .git/hooks, as in hooks/' '
+test_expect_success 'install writes the eight hooks into .git/hooks, as in hooks/' '
   new_repo r && with_items r &&
   kabsd-guard -C r install >out &&
   for h in $HOOKS; do
@@ -190,7 +190,7 @@ test_expect_success 'a non-executable hook stays unrun; a symlinked hook stays a
 test_expect_success 'a taken chained slot: that hook fails with exit 3, the others install' '
   git init -q taken && user_hook taken/.git/hooks/pre-commit pre-commit &&
   echo old >taken/.git/hooks/pre-commit.kabsd-guard-chained &&
-  kabsd-guard -C taken install >out 2>err; test $? = 3 &&
+  test_expect_code 3 kabsd-guard -C taken install >out 2>err &&
   grep "pre-commit .*failed" out && grep "exists already" err &&
   grep -q "user pre-commit" taken/.git/hooks/pre-commit &&
   grep -q kabsd-guard-managed-hook taken/.git/hooks/pre-push
@@ -203,7 +203,7 @@ test_expect_success 'hooks of managers that dispatch on the file name (husky) ar
   chmod 755 husky/.husky/_/h husky/.husky/_/pre-commit &&
   git -C husky config core.hooksPath .husky/_ &&
   snapshot husky/.husky/_ >before &&
-  kabsd-guard -C husky install >out 2>err; test $? = 3 &&
+  test_expect_code 3 kabsd-guard -C husky install >out 2>err &&
   grep "pre-commit .*failed" out && grep "belongs to husky" err &&
   grep "kabsd-guard hook pre-commit" err &&
   kabsd-guard -C husky uninstall >/dev/null &&

@@ -81,7 +81,7 @@ test_expect_success 'killed at every step: --resume finishes it' '
   step=1 && killed=0 &&
   while :; do
     rm -rf s && cp -a template s &&
-    code=0 && KABSD_GUARD_TEST_CRASH_AFTER=$step kabsd-guard -C s renumber --all >/dev/null 2>&1 || code=$? &&
+    code=0 && { KABSD_GUARD_TEST_CRASH_AFTER=$step kabsd-guard -C s renumber --all >/dev/null 2>&1 || code=$?; } &&
     if [ $code = 0 ]; then break; fi &&
     test $code = 137 && killed=$((killed + 1)) &&
     test -e s/.git/kabsd-guard/renumber-intent.json &&
@@ -95,7 +95,7 @@ test_expect_success 'killed at every step: --resume finishes it' '
 
 test_expect_success 'a pending renumber: commands warn, pre-commit refuses, the next renumber finishes it' '
   rm -rf w && cp -a template w && install_guard w &&
-  code=0 && KABSD_GUARD_TEST_CRASH_AFTER=4 kabsd-guard -C w renumber --all >/dev/null 2>&1 || code=$? &&
+  code=0 && { KABSD_GUARD_TEST_CRASH_AFTER=4 kabsd-guard -C w renumber --all >/dev/null 2>&1 || code=$?; } &&
   test $code = 137 && ls w/_kano/backlog/products/demo/items/task/0000/.kg-renumber-*.tmp &&
   { kabsd-guard -C w status >/dev/null 2>err || :; } && grep "renumber --resume" err &&
   kabsd-guard -C w renumber --all --dry-run >/dev/null 2>err && grep "interrupted renumber is pending" err &&
@@ -106,9 +106,9 @@ test_expect_success 'a pending renumber: commands warn, pre-commit refuses, the 
 
 test_expect_success 'a stale index.lock: --resume says what to do and keeps the intent until it is gone' '
   rm -rf l && cp -a template l &&
-  code=0 && KABSD_GUARD_TEST_CRASH_AFTER=$((1 + 3 * GROUPS_N)) kabsd-guard -C l renumber --all >/dev/null 2>&1 || code=$? &&
+  code=0 && { KABSD_GUARD_TEST_CRASH_AFTER=$((1 + 3 * GROUPS_N)) kabsd-guard -C l renumber --all >/dev/null 2>&1 || code=$?; } &&
   test $code = 137 && : >l/.git/index.lock &&
-  code=0 && kabsd-guard -C l renumber --resume >out 2>err || code=$? &&
+  code=0 && { kabsd-guard -C l renumber --resume >out 2>err || code=$?; } &&
   test $code = 3 && grep "If no git process is running, remove .*index.lock" err &&
   test -e l/.git/kabsd-guard/renumber-intent.json &&
   rm l/.git/index.lock && kabsd-guard -C l renumber --resume >out && grep "^Resumed: $GROUPS_N move(s); 0 new" out &&
