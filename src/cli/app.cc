@@ -63,18 +63,21 @@ int run(int argc, char** argv) {
   }
   Output out(g);
   // --verbose: which engine answered, also when the command fails.
+  // (Not in a crosscheck's parent: its two runs each print their own.)
+  const std::vector<std::string> args(argv, argv + argc);
+  const bool crosscheck = crosscheck_wanted(args);
   struct Engines {
     const Globals& g;
+    bool skip;
     ~Engines() {
-      if (!g.verbose) return;
+      if (!g.verbose || skip) return;
       std::vector<std::string> notes = engine_notes();
       if (notes.empty()) std::cerr << "kabsd-guard: engine: libgit2 read everything\n";
       for (const std::string& n : notes) std::cerr << "kabsd-guard: engine: git: " << n << "\n";
     }
-  } engines{g};
+  } engines{g, crosscheck};
   try {
-    const std::vector<std::string> args(argv, argv + argc);
-    if (crosscheck_wanted(args)) return run_crosschecked(args);
+    if (crosscheck) return run_crosschecked(args);
     for (auto& [sub, action] : actions)
       if (sub->parsed()) return action(g);
     return kUsage;

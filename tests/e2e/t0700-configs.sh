@@ -5,14 +5,6 @@
 # `reserve`. The suite runs twice, with the cache on and off.
 . "$(dirname "$0")/lib.sh"
 
-# expect_code N COMMAND...: COMMAND exits with status N.
-expect_code() {
-  local want=$1 got=0
-  shift
-  "$@" || got=$?
-  if [ "$got" != "$want" ]; then echo "expected exit $want, got $got: $*" >&2; return 1; fi
-}
-
 # seed DIR: a repository whose HEAD holds DEMO-TSK-0009 (uid 1), outside
 # the task folder (items/archive/), and DEMO-TSK-0001 in it.
 seed() {
@@ -36,13 +28,13 @@ guard_answers() {
   kabsd-guard -C "$r" check --tree HEAD &&
   test "$(kabsd-guard -C "$r" reserve -t task)" = "$next" &&
   claimant "$r" DEMO-TSK-0009 $(uid_n 2) second &&
-  expect_code 1 kabsd-guard -C "$r" check --worktree &&
+  test_expect_code 1 kabsd-guard -C "$r" check --worktree &&
   git -C "$r" add "$(item_path DEMO-TSK-0009 second)" &&
-  expect_code 1 kabsd-guard -C "$r" check --staged &&
+  test_expect_code 1 kabsd-guard -C "$r" check --staged &&
   test_must_fail git -C "$r" commit -qm dup 2>err &&
   grep "duplicate ID DEMO-TSK-0009" err &&
   KABSD_GUARD_SKIP=1 git -C "$r" commit -qm dup &&
-  expect_code 1 kabsd-guard -C "$r" check --tree HEAD
+  test_expect_code 1 kabsd-guard -C "$r" check --tree HEAD
 }
 
 test_expect_success 'control: an ordinary clone' '
@@ -64,7 +56,7 @@ test_expect_success 'sparse checkout: a product wholly outside the checkout stil
   kabsd-guard -C sparse2 check --worktree &&
   test "$(kabsd-guard -C sparse2 --db "$TRASH/sparse2.db" reserve -t task)" = DEMO-TSK-0010 &&
   claimant sparse2 DEMO-TSK-0009 $(uid_n 2) second &&
-  expect_code 1 kabsd-guard -C sparse2 check --worktree >out &&
+  test_expect_code 1 kabsd-guard -C sparse2 check --worktree >out &&
   grep "duplicate ID DEMO-TSK-0009" out &&
   grep "items/archive/DEMO-TSK-0009_first.md" out
 '
@@ -144,7 +136,7 @@ test_expect_success 'partial clone (--filter=blob:none): missing blobs are fetch
   git -C server.git config uploadpack.allowAnySHA1InWant true &&
   git clone -q --filter=blob:none "file://$TRASH/server.git" partial &&
   test "$(git -C partial config remote.origin.promisor)" = true &&
-  expect_code 1 kabsd-guard -C partial --verbose check --tree origin/feat >out 2>err &&
+  test_expect_code 1 kabsd-guard -C partial --verbose check --tree origin/feat >out 2>err &&
   grep "duplicate ID DEMO-TSK-0009" out &&
   grep "engine: git: a partial clone: .* fetched by git fetch from .origin." err &&
   guard_answers partial DEMO-TSK-0013
@@ -161,7 +153,7 @@ test_expect_success 'partial clone offline: an unreadable claimant fails closed,
   git -C server2.git config uploadpack.allowAnySHA1InWant true &&
   git clone -q --filter=blob:none "file://$TRASH/server2.git" offline &&
   mv server2.git server2-gone.git &&
-  expect_code 3 kabsd-guard -C offline check --tree origin/feat 2>err &&
+  test_expect_code 3 kabsd-guard -C offline check --tree origin/feat 2>err &&
   grep "cannot read .*DEMO-TSK-0009_feat.md" err &&
   grep "may be a duplicate" err &&
   test "$(kabsd-guard -C offline reserve -t task)" = DEMO-TSK-0016
@@ -188,7 +180,7 @@ test_expect_success 'a sibling worktree index counts: a staged item, deleted on 
 
 test_expect_success 'sha256: a clear refusal that names the cause' '
   git init -q --object-format=sha256 sha &&
-  expect_code 3 kabsd-guard -C sha check 2>err &&
+  test_expect_code 3 kabsd-guard -C sha check 2>err &&
   grep "sha256" err && grep "libgit2 1.5" err
 '
 
@@ -196,7 +188,7 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
   test_expect_success 'another owner: git advice without safe.directory, accepted with safe.directory = *' '
     seed owned && install_guard owned &&
     chown -R nobody owned &&
-    expect_code 3 kabsd-guard -C owned check 2>err &&
+    test_expect_code 3 kabsd-guard -C owned check 2>err &&
     grep "dubious ownership" err &&
     grep "git config --global --add safe.directory" err &&
     ! grep "not a git repository" err &&
@@ -220,7 +212,7 @@ test_expect_success 'git add/reset running beside check --worktree: retried, nev
   for i in $(seq 1 20); do
     { kabsd-guard -C racy check --worktree >out 2>err || grep -q "kept changing\|index" err; } &&
     ! grep -q "hashing: *$" err &&
-    ! grep -q "not a git repository" err || { kill $pid; cat err; false; }
+    ! grep -q "not a git repository" err || { kill $pid; cat err; return 1; }
   done &&
   wait $pid
 '
