@@ -82,6 +82,9 @@ struct Pipe {
 // child's ends are closed here after the spawn.
 pid_t spawn(std::vector<std::string> argv, const std::optional<GitLocation>& where, Pipe& in, Pipe& out,
             Pipe& err, bool discover = false) {
+  // Writing to git's stdin after git has died must be an error (EPIPE), not
+  // the end of kabsd-guard (SIGPIPE).
+  ::signal(SIGPIPE, SIG_IGN);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
@@ -90,8 +93,18 @@ pid_t spawn(std::vector<std::string> argv, const std::optional<GitLocation>& whe
   std::vector<std::string> env = child_env(where, discover);
   std::vector<char*> c_argv = c_strings(argv);
   std::vector<char*> c_env = c_strings(env);
+  // git itself gets the default action back (an ignored signal stays
+  // ignored across exec).
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, "git", &actions, nullptr, c_argv.data(), c_env.data());
+  int rc = posix_spawnp(&pid, "git", &actions, &attr, c_argv.data(), c_env.data());
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   in.close_read();
   out.close_write();
@@ -305,8 +318,6 @@ std::optional<CatFileBatch::Object> CatFileBatch::read(std::string_view name) {
   if (!process_) {
     auto p = std::make_unique<Process>();
     std::vector<std::string> argv{"git", "cat-file", "--batch"};
-    // SIGPIPE must not end kabsd-guard when git dies first.
-    ::signal(SIGPIPE, SIG_IGN);
     p->pid = spawn(std::move(argv), where_, p->in, p->out, p->err);
     process_ = std::move(p);
   }
