@@ -17,6 +17,7 @@ struct DiffSetup {
   std::vector<std::string> specs;
   std::vector<char*> pointers;
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  std::string current;  // the file being compared (libgit2's progress callback)
 
   explicit DiffSetup(const DiffOptions& o) {
     for (const std::string& p : o.paths) {
@@ -35,7 +36,15 @@ struct DiffSetup {
     if (o.include_ignored) options.flags |= GIT_DIFF_INCLUDE_IGNORED | GIT_DIFF_RECURSE_IGNORED_DIRS;
     options.pathspec.strings = pointers.data();
     options.pathspec.count = pointers.size();
+    // libgit2's errors while hashing a file do not name it: remember it.
+    options.progress_cb = [](const git_diff*, const char* old_path, const char* new_path, void* payload) {
+      *static_cast<std::string*>(payload) = new_path ? new_path : old_path ? old_path : "";
+      return 0;
+    };
+    options.payload = &current;
   }
+  // " (at PATH)" when a file was being compared.
+  std::string at() const { return current.empty() ? std::string() : " (at " + current + ")"; }
   DiffSetup(const DiffSetup&) = delete;
   DiffSetup& operator=(const DiffSetup&) = delete;
 };
@@ -207,8 +216,8 @@ std::vector<Change> diff_index_to_workdir(const Repo& repo, const DiffOptions& o
     IndexPtr index = repo.index();
     if (repo.index_from_git() && !options.find_renames) return index_to_workdir_by_git(repo, options);
     git_diff* raw = nullptr;
-    check(git_diff_index_to_workdir(&raw, repo.raw(), index.get(), &setup.options),
-          "diffing the index to the working tree");
+    const int rc = git_diff_index_to_workdir(&raw, repo.raw(), index.get(), &setup.options);
+    check(rc, "diffing the index to the working tree" + setup.at());
     return collect(repo, DiffPtr(raw), options);
   });
 }
@@ -220,9 +229,9 @@ std::vector<Change> diff_tree_to_workdir(const Repo& repo, const std::optional<T
     DiffSetup setup(options);
     IndexPtr index = repo.index();  // makes GIT_INDEX_FILE the repository's index
     git_diff* raw = nullptr;
-    check(git_diff_tree_to_workdir_with_index(&raw, repo.raw(), old_tree ? old_tree->raw() : nullptr,
-                                              &setup.options),
-          "diffing a tree to the working tree");
+    const int rc = git_diff_tree_to_workdir_with_index(&raw, repo.raw(), old_tree ? old_tree->raw() : nullptr,
+                                                       &setup.options);
+    check(rc, "diffing a tree to the working tree" + setup.at());
     std::vector<Change> changes = collect(repo, DiffPtr(raw), options);
     // A skip-worktree entry (sparse checkout) is unchanged, as git sees it:
     // not deleted, and so not the old side of a rename.
