@@ -139,20 +139,19 @@ void fetch_missing(git_repository* repo, const std::vector<git_oid>& oids) {
   if (git_config_get_string(&value, config.get(), "extensions.partialclone") == 0 && value != nullptr) promisor = value;
   git_error_clear();
   if (promisor.empty()) {
-    git_config_foreach_match(
-        config.get(), "^remote\\..*\\.promisor$",
-        [](const git_config_entry* e, void* out) {
-          int yes = 0;
-          auto& name = *static_cast<std::string*>(out);
-          if (name.empty() && git_config_parse_bool(&yes, e->value) == 0 && yes) {
-            std::string_view key(e->name);
-            key.remove_prefix(7);                        // "remote."
-            key.remove_suffix(9);                        // ".promisor"
-            name.assign(key);
-          }
-          return 0;
-        },
-        &promisor);
+    // Every entry, filtered here: libgit2's regex matching (pcre2) leaks.
+    git_config_iterator* raw_it = nullptr;
+    if (git_config_iterator_new(&raw_it, config.get()) == 0) {
+      git_config_entry* e = nullptr;
+      while (promisor.empty() && git_config_next(&e, raw_it) == 0) {
+        std::string_view key(e->name);
+        int yes = 0;
+        if (key.starts_with("remote.") && key.ends_with(".promisor") && key.size() > 16 &&
+            git_config_parse_bool(&yes, e->value) == 0 && yes)
+          promisor.assign(key.substr(7, key.size() - 16));
+      }
+      git_config_iterator_free(raw_it);
+    }
     git_error_clear();
   }
   if (promisor.empty()) return;  // not a partial clone
