@@ -21,6 +21,7 @@ Allocation allocate(const Repo& repo, const ScanOptions& scan, const AllocateReq
   for (int i = 0; i < r.count; ++i) req.uids.push_back(new_uuid7());
   req.worktree = repo.is_bare() ? repo.git_dir() : repo.workdir();
   req.no_fallback = r.no_fallback;
+  req.settle = r.settle;
 
   ReserveResult res = reserve(req);
   Allocation out;

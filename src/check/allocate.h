@@ -2,6 +2,7 @@
 // repository can see, then the store's two-lock reservation.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct AllocateRequest {
   bool no_fallback = false;
   // Extra numbers to stay above, e.g. an ID being freed by a renumbering.
   int64_t at_least = 0;
+  // Settles the range elsewhere under the local locks (ReserveRequest::settle).
+  std::function<int64_t(int64_t highest)> settle;
 };
 
 struct Allocation {

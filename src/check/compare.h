@@ -60,6 +60,12 @@ std::optional<Comparison> compare_staged_fast(const Repo& repo, const ScanOption
 // rewrite brought in: the new commit's snapshot and the files that changed.
 std::optional<Comparison> compare_commits_fast(const Repo& repo, const ScanOptions& scan, const Commit& base,
                                                const Commit& head);
+// compare_commits_fast with the claim index kept at `base`, not moved to
+// `head`: for the server's pre-receive hook, where `head` may be refused
+// and its objects dropped, while `base` (the branch's old tip, the default
+// branch) stays, so the next push starts warm.
+std::optional<Comparison> compare_commits_fast_from_base(const Repo& repo, const ScanOptions& scan, const Commit& base,
+                                                         const Commit& head);
 // compare_commits(repo, scan, nullopt, commit) through the claim index: the
 // commit's snapshot holds only the items a whole-tree check reports (every
 // claimant of a shared ID or uid, every file with a finding) and the

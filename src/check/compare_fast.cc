@@ -147,4 +147,15 @@ std::optional<Comparison> compare_commits_fast(const Repo& repo, const ScanOptio
   return compare_through(repo, scan, new_tree, is, deltas, true);
 }
 
+std::optional<Comparison> compare_commits_fast_from_base(const Repo& repo, const ScanOptions& scan, const Commit& base,
+                                                         const Commit& head) {
+  if (!scan.cache) return std::nullopt;
+  Tree old_tree = base.tree(), new_tree = head.tree();
+  Config was = load_products(TreeView(repo, old_tree), scan).config;
+  Config is = load_products(TreeView(repo, new_tree), scan).config;
+  if (was.products.empty() || !same_layout(was, old_tree, is, new_tree, scan)) return std::nullopt;
+  std::vector<Delta> deltas = tree_delta(repo, old_tree, new_tree, backlog_prefixes(was, scan));
+  return compare_through(repo, scan, old_tree, was, deltas, false);
+}
+
 }  // namespace kg

@@ -303,6 +303,37 @@ std::vector<HooksDir> hooks_dirs(const Repo& repo) {
   return out;
 }
 
+namespace {
+
+template <size_t N>
+std::vector<HookOutcome> install_named(const std::string& dir, std::string_view fallback_binary,
+                                       const std::array<std::string_view, N>& names) {
+  std::vector<HookOutcome> out;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) {
+    std::string why = ec ? ec.message() : "not a directory";
+    for (std::string_view name : names)
+      out.push_back({std::string(name), path_join(dir, name), HookAction::Failed, "",
+                     "cannot create the hooks folder " + dir + ": " + why});
+    return out;
+  }
+  for (std::string_view name : names) out.push_back(install_one(dir, name, fallback_binary, ""));
+  return out;
+}
+
+}  // namespace
+
+std::vector<HookOutcome> install_server_hooks(const std::string& dir, std::string_view fallback_binary) {
+  return install_named(dir, fallback_binary, kServerHookNames);
+}
+
+std::vector<HookOutcome> uninstall_server_hooks(const std::string& dir) {
+  std::vector<HookOutcome> out;
+  for (std::string_view name : kServerHookNames) out.push_back(uninstall_one(dir, name));
+  return out;
+}
+
 std::vector<HookOutcome> install_hooks(const std::string& dir, std::string_view fallback_binary,
                                        const std::string& top) {
   std::vector<HookOutcome> out;

@@ -19,6 +19,11 @@ inline constexpr std::array<std::string_view, 8> kHookNames = {
     "pre-commit",    "pre-merge-commit", "pre-push",      "post-merge",
     "post-checkout", "post-rewrite",     "post-commit",   "pre-applypatch"};
 
+// The hooks of a repository that receives pushes (a bare repository on a
+// server): `kabsd-guard install` there, or `install --server DIR`. `update`
+// defers to `pre-receive` when both are ours (docs/hooks.md).
+inline constexpr std::array<std::string_view, 2> kServerHookNames = {"pre-receive", "update"};
+
 // A hook that was in place before install: moved next to ours under this
 // suffix and run first by ours with the same arguments and stdin.
 inline constexpr std::string_view kChainedSuffix = ".kabsd-guard-chained";
@@ -82,6 +87,9 @@ std::vector<HookOutcome> install_hooks(const std::string& dir, std::string_view 
 // Removes what install_hooks added and puts chained hooks back (same bytes,
 // same mode, same file). Leaves the folder itself.
 std::vector<HookOutcome> uninstall_hooks(const std::string& dir);
+// The same for kServerHookNames.
+std::vector<HookOutcome> install_server_hooks(const std::string& dir, std::string_view fallback_binary);
+std::vector<HookOutcome> uninstall_server_hooks(const std::string& dir);
 
 // The absolute path this process was started as (argv[0] as exec saw it,
 // symlinks kept), else /proc/self/exe; "" when neither is known. Call before

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "check/compare.h"
+#include "check/remote_reserve.h"
 #include "check/hook_install.h"
 #include "check/hook_health.h"
 #include "check/hook_stage.h"
@@ -15,6 +16,8 @@
 #include "cli/check_run.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/hook_receive.h"
+#include "cli/remote_options.h"
 #include "git/error.h"
 #include "git/merge.h"
 #include "git/refs.h"
@@ -180,8 +183,26 @@ void warn_introduced(Session& s, const std::optional<Commit>& before, const std:
   }
 }
 
+// With kabsd-guard.reserveRemote set: the remote's sequence ref raised to
+// what its branches hold (sync --remote). Trouble is a warning.
+void sync_remote_quietly(Session& s) {
+  try {
+    std::optional<RemoteTransport> t = chosen_remote(s.repo(), RemoteArgs{});
+    if (!t) return;
+    std::vector<const Product*> products;
+    for (const Product& p : s.config().products) products.push_back(&p);
+    if (products.empty()) return;
+    for (const RemoteSyncChange& c : sync_remote(s.repo(), s.scan_options(), products, *t).changes)
+      s.out().note("kabsd-guard: remote " + t->remote + ": sequence " + c.prefix + "-" + c.type_code + " raised " +
+                   std::to_string(c.before) + " -> " + std::to_string(c.after));
+  } catch (const std::exception& e) {
+    s.out().warning(std::string("the remote sequence ref was not synced: ") + e.what());
+  }
+}
+
 int post_merge(Session& s, bool squash) {
   sync_all(s);
+  sync_remote_quietly(s);
   if (auto before = try_commit(s.repo(), "ORIG_HEAD"); before && !squash) warn_introduced(s, before, "merge");
   return kOk;
 }
@@ -265,7 +286,7 @@ HookStage auto_detected() { return detect_hook_stage(parent_command_lines(4), []
 
 bool is_pre(const std::string& name, const HookStage& stage) {
   if (name == "auto") return stage.name.empty() || stage.name.rfind("pre-", 0) == 0 || stage.name == "manual";
-  return name.rfind("pre-", 0) == 0;
+  return name.rfind("pre-", 0) == 0 || name == "update";
 }
 
 // The hooks by name; other names (commit-msg, ... under a framework) do nothing.
@@ -274,6 +295,8 @@ int dispatch_named(Session& s, const std::string& name, const std::vector<std::s
   if (name == "pre-commit") return staged(s, commit_refusal(s));
   if (name == "pre-merge-commit") return staged(s, refusal_for("merge", "merge"));
   if (name == "pre-applypatch") return staged(s, kPatchRefusal);
+  if (name == "pre-receive") return in ? pre_receive(s, *in) : kOk;
+  if (name == "update") return update_hook(s, arg(0), arg(1), arg(2));
   if (name == "pre-push") {
     if (in) return pre_push(s, arg(0), *in);
     return push_one(s, arg(0), "HEAD", "", "");
@@ -292,7 +315,7 @@ int dispatch(Session& s, const HookOpts& o, const HookStage& stage) {
   if (!is_known_hook(o.name))
     throw UsageError("unknown hook '" + o.name +
                      "'; known: pre-commit, pre-merge-commit, pre-push, pre-applypatch, post-commit, post-merge, "
-                     "post-checkout, post-rewrite, auto");
+                     "post-checkout, post-rewrite, auto; on a server: pre-receive, update");
   return dispatch_named(s, o.name, o.args, &std::cin);
 }
 
@@ -327,7 +350,7 @@ Action add_hook(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("hook", "Run as the git hook NAME (called by the installed hook scripts)");
   sub->add_option("name", o->name,
                   "pre-commit, pre-merge-commit, pre-push, pre-applypatch, post-commit, post-merge, post-checkout, "
-                  "post-rewrite, or auto")
+                  "post-rewrite, or auto; on a server: pre-receive, update")
       ->required();
   sub->add_option("args", o->args, "The arguments git passes to the hook");
   sub->footer(R"(Pre-* hooks refuse a change that introduces a duplicate ID (exit 1) and fail
@@ -337,6 +360,9 @@ that no longer run kabsd-guard, and always exit 0. 'auto' is for pre-commit
 and prek: it reads the hook type from the framework's 'hook-impl' process (or
 its PRE_COMMIT_* variables) and refuses with exit 3 when it cannot tell.
 KABSD_GUARD_SKIP=1 skips every hook.
+pre-receive and update run in a bare repository on the server: they refuse
+a push whose branches introduce a duplicate, or would when merged into the
+default branch (docs/hooks.md, "On the server").
 )");
   return [o](const Globals& g) { return run_hook(g, *o); };
 }

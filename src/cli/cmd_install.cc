@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "check/compare.h"
 #include "check/hook_health.h"
 #include "check/hook_install.h"
 #include "check/hook_managers.h"
@@ -31,6 +32,7 @@ using nlohmann::json;
 
 struct InstallOptions {
   bool no_sync = false;
+  std::string server;  // --server DIR
 };
 
 struct DirResult {
@@ -141,16 +143,26 @@ std::vector<Dup> duplicates_of(const Backlog& backlog) {
   return out;
 }
 
-int run_install(const Globals& g, const InstallOptions& o) {
+// --server DIR: the repository that receives pushes, relative to -C.
+Globals server_globals(const Globals& g, const InstallOptions& o) {
+  Globals out = g;
+  if (!o.server.empty()) out.dir = o.server.front() == '/' || g.dir.empty() ? o.server : path_join(g.dir, o.server);
+  return out;
+}
+
+int run_install(const Globals& given, const InstallOptions& o) {
   const std::string binary = own_binary_path();  // before -C changes directory
+  const Globals g = server_globals(given, o);
   Session s(g);
   const Repo& repo = s.repo();
+  // A repository that receives pushes gets the server hooks: nobody commits there.
+  const bool server = !o.server.empty() || repo.is_bare();
   std::vector<DirResult> dirs;
   const std::string top = repo.is_bare() ? "" : repo.workdir();
-  std::vector<std::string> before = recorded_hooks_dirs(repo);
+  std::vector<std::string> before = server ? std::vector<std::string>{} : recorded_hooks_dirs(repo);
   std::vector<std::string> written;
   for (const HooksDir& d : hooks_dirs(repo)) {
-    dirs.push_back({d, install_hooks(d.path, binary, top)});
+    dirs.push_back({d, server ? install_server_hooks(d.path, binary) : install_hooks(d.path, binary, top)});
     written.push_back(d.path);
   }
   int rc = any_failed(dirs) ? kEnvironment : kOk;
@@ -160,16 +172,20 @@ int run_install(const Globals& g, const InstallOptions& o) {
       warnings.push_back("kabsd-guard's hooks in " + old + " are not run: git runs hooks from " + written.front() +
                          " now (core.hooksPath); they were installed there. 'kabsd-guard uninstall' before "
                          "changing core.hooksPath removes them");
-  if (std::string err = record_hooks_installed(repo, written); !err.empty())
+  if (server) {
+    // The first push then finds the claim index at the default branch.
+    if (auto head = repo.head_commit()) scan_commit_fast(repo, s.scan_options(), *head);
+  } else if (std::string err = record_hooks_installed(repo, written); !err.empty()) {
     warnings.push_back("cannot record where the hooks went (status --check relies on it): " + err);
+  }
 
   const Backlog& backlog = s.worktree_backlog();
   std::vector<const Product*> products;
   for (const Product& p : backlog.config.products) products.push_back(&p);
   bool synced = false;
   if (!o.no_sync && !products.empty()) {
-    if (repo.is_bare() && g.db.empty()) {
-      warnings.push_back("a bare repository has no working tree for the sequence database: sync skipped");
+    if (server && g.db.empty()) {
+      if (!repo.is_bare()) warnings.push_back("--server: the sequences of this repository were not synced");
     } else {
       try {
         auto results = sync_products(repo, s.scan_options(), backlog, products,
@@ -230,7 +246,7 @@ int run_install(const Globals& g, const InstallOptions& o) {
       for (const std::string& p : d.renumber) hints.push_back("kabsd-guard renumber " + p);
       jd.push_back({{"kind", d.kind}, {"id", d.id}, {"keep", d.keep}, {"renumber", d.renumber}, {"hints", hints}});
     }
-    json out = {{"hooks", hooks_json(dirs)}, {"backlog", backlog.has_backlog()}, {"synced", synced},
+    json out = {{"hooks", hooks_json(dirs)}, {"server", server}, {"backlog", backlog.has_backlog()}, {"synced", synced},
                 {"products", jproducts}, {"duplicates", jd}, {"warnings", warnings}};
     std::cout << out.dump(2) << "\n";
     return rc;
@@ -241,7 +257,8 @@ int run_install(const Globals& g, const InstallOptions& o) {
                  "the hooks guard it once there is one\n";
   } else {
     std::cout << (synced ? "sequences synced:\n" : o.no_sync ? "sequences (not synced: --no-sync):\n"
-                                                                 : "sequences (not synced):\n")
+                  : server ? "sequences (a server's hooks need none):\n"
+                           : "sequences (not synced):\n")
               << text.str();
     if (dups.empty()) std::cout << "duplicates: none\n";
   }
@@ -254,12 +271,22 @@ int run_install(const Globals& g, const InstallOptions& o) {
   return rc;
 }
 
-int run_uninstall(const Globals& g) {
-  Session s(g);
+int run_uninstall(const Globals& given, const InstallOptions& o) {
+  Session s(server_globals(given, o));
+  const bool server = !o.server.empty() || s.repo().is_bare();
   std::vector<DirResult> dirs;
-  for (const HooksDir& d : hooks_dirs(s.repo())) dirs.push_back({d, uninstall_hooks(d.path)});
+  for (const HooksDir& d : hooks_dirs(s.repo())) {
+    DirResult r{d, uninstall_hooks(d.path)};
+    if (server) {
+      std::vector<HookOutcome> more = uninstall_server_hooks(d.path);
+      // A server has only these; list the client hooks only when some were there.
+      std::erase_if(r.hooks, [](const HookOutcome& h) { return h.action == HookAction::NotInstalled; });
+      r.hooks.insert(r.hooks.end(), more.begin(), more.end());
+    }
+    dirs.push_back(std::move(r));
+  }
   if (!any_failed(dirs)) forget_hooks_installed(s.repo());
-  if (g.json) std::cout << json{{"hooks", hooks_json(dirs)}}.dump(2) << "\n";
+  if (given.json) std::cout << json{{"hooks", hooks_json(dirs)}}.dump(2) << "\n";
   else print_hooks(s.out(), dirs);
   return any_failed(dirs) ? kEnvironment : kOk;
 }
@@ -271,6 +298,10 @@ Action add_install(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "install", "Install the git hooks, sync the sequences and report on the backlog");
   sub->add_flag("--no-sync", o->no_sync, "Install the hooks only; do not sync the sequences");
+  sub->add_option("--server", o->server,
+                  "Install the server hooks (pre-receive, update) into the repository DIR that receives "
+                  "pushes; the default in a bare repository")
+      ->type_name("DIR");
   sub->footer(R"(Writes pre-commit, pre-merge-commit, pre-push, post-merge, post-checkout,
 post-rewrite, post-commit and pre-applypatch into the folder git runs hooks
 from (core.hooksPath, else the common git dir's hooks/, shared by every
@@ -283,19 +314,26 @@ with the line to add to that manager's configuration. Running install again
 changes nothing; 'kabsd-guard uninstall' restores what was there.
 'kabsd-guard status --check' later tells whether every hook still runs it.
 
+In a bare repository (or with --server DIR) it writes the server hooks
+pre-receive and update instead, which refuse a push that introduces a
+duplicate ID (docs/hooks.md, "On the server").
+
 Examples:
   kabsd-guard install
   kabsd-guard -C path/to/repo install --json
+  kabsd-guard install --server /srv/git/backlog.git
 )");
   return [o](const Globals& g) { return run_install(g, *o); };
 }
 
 Action add_uninstall(CLI::App& app) {
-  app.add_subcommand("uninstall", "Remove the git hooks that install added; restore chained hooks")
-      ->footer(R"(Removes only kabsd-guard's hooks and puts every hook that install chained
+  auto o = std::make_shared<InstallOptions>();
+  CLI::App* sub = app.add_subcommand("uninstall", "Remove the git hooks that install added; restore chained hooks");
+  sub->add_option("--server", o->server, "Remove the server hooks of the repository DIR")->type_name("DIR");
+  sub->footer(R"(Removes only kabsd-guard's hooks and puts every hook that install chained
 back in its place, byte for byte. The sequence databases are left alone.
 )");
-  return [](const Globals& g) { return run_uninstall(g); };
+  return [o](const Globals& g) { return run_uninstall(g, *o); };
 }
 
 }  // namespace kg::cli

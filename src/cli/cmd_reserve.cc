@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "check/allocate.h"
+#include "check/remote_reserve.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/remote_options.h"
 #include "cli/session.h"
 #include "model/layout.h"
 #include "store/reservation.h"
@@ -20,7 +22,26 @@ struct ReserveOptions {
   int count = 1;
   std::string title;
   bool no_fallback = false;
+  RemoteArgs remote;
+  std::string remote_fallback = "fail";
 };
+
+// Through the remote when one is chosen; its failure falls back to the local
+// table only when asked (--remote-fallback local).
+Allocation allocate_with(Session& s, const ReserveOptions& o, const AllocateRequest& req, std::string& via) {
+  std::optional<RemoteTransport> t = chosen_remote(s.repo(), o.remote);
+  if (!t) return allocate(s.repo(), s.scan_options(), req);
+  try {
+    Allocation a = allocate_remote(s.repo(), s.scan_options(), req, *t);
+    via = t->remote;
+    return a;
+  } catch (const RemoteError& e) {
+    if (o.remote_fallback != "local") throw;
+    s.out().warning(std::string(e.what()) + "; reserving from this clone's table only (--remote-fallback local): "
+                    "another clone may hand out the same numbers");
+  }
+  return allocate(s.repo(), s.scan_options(), req);
+}
 
 int run_reserve(const Globals& g, const ReserveOptions& o) {
   auto type = parse_type(o.type);
@@ -39,7 +60,8 @@ int run_reserve(const Globals& g, const ReserveOptions& o) {
   req.count = o.count;
   req.db_path = s.db_path(product);
   req.no_fallback = o.no_fallback;
-  Allocation a = allocate(s.repo(), s.scan_options(), req);
+  std::string via;
+  Allocation a = allocate_with(s, o, req, via);
   for (const std::string& w : a.warnings) s.out().warning(w);
 
   nlohmann::ordered_json arr = nlohmann::ordered_json::array();
@@ -51,6 +73,7 @@ int run_reserve(const Globals& g, const ReserveOptions& o) {
     }
     nlohmann::ordered_json j = {{"id", id.display()}, {"number", id.number}, {"prefix", product.prefix},
                         {"type_code", code},  {"product", product.key}, {"uid", a.uids[i]}};
+    if (!via.empty()) j["remote"] = via;
     if (!o.title.empty()) j["path"] = path_join(product.root, item_relpath(id, slugify(o.title)));
     arr.push_back(std::move(j));
   }
@@ -70,14 +93,26 @@ Action add_reserve(CLI::App& app) {
   sub->add_option("--title", o->title, "Title of the new item; --json then adds its path");
   sub->add_flag("--no-fallback", o->no_fallback,
                 "Fail instead of falling back to a file scan when the database is read-only");
+  add_remote_options(sub, o->remote,
+                     "Take the numbers from the remote's refs/kabsd/sequences (default remote: the current "
+                     "branch's upstream, else origin), shared by every clone");
+  sub->add_option("--remote-fallback", o->remote_fallback,
+                  "When the remote cannot be used: fail (default), or reserve locally with a warning")
+      ->check(CLI::IsMember({"fail", "local"}))
+      ->capture_default_str();
   sub->footer(R"(The number is above the highest in use anywhere the repository can see:
 the database, the clone journal, the working tree, the index, HEAD, every
-local and remote-tracking branch and sibling worktrees.
+local and remote-tracking branch and sibling worktrees. With --remote (or
+git config kabsd-guard.reserveRemote NAME|true), also above the remote's
+refs/kabsd/sequences, which every clone raises with a compare-and-swap push
+(docs/reserve.md, "Many clones, many machines").
 
 Examples:
   kabsd-guard reserve --type task                 # KABSD-TSK-0303
   kabsd-guard reserve -t bug -n 3 -p demo         # three consecutive IDs
   kabsd-guard --json reserve -t Story --title "Login page"
+  kabsd-guard reserve -t task --remote origin     # one sequence for every clone
+  git config kabsd-guard.reserveRemote origin     # ...for every reserve here
 )");
   return [o](const Globals& g) { return run_reserve(g, *o); };
 }

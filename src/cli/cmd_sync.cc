@@ -4,9 +4,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "check/remote_reserve.h"
 #include "check/sync.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/remote_options.h"
 #include "cli/session.h"
 #include "util/strings.h"
 
@@ -17,12 +19,32 @@ namespace {
 struct SyncOptions {
   std::string product;
   bool dry_run = false;
+  RemoteArgs remote;
 };
+
+// sync --remote: the remote's sequence ref, raised to its branches' numbers.
+nlohmann::ordered_json sync_the_remote(Session& s, const RemoteTransport& t,
+                                       const std::vector<const Product*>& products) {
+  RemoteSync r = sync_remote(s.repo(), s.scan_options(), products, t);
+  nlohmann::ordered_json changes = nlohmann::ordered_json::array();
+  if (!s.globals().json) std::cout << "remote " << quote_path(r.remote) << " (" << kSequencesRef << ")\n";
+  for (const RemoteSyncChange& c : r.changes) {
+    changes.push_back({{"product", c.product}, {"prefix", c.prefix}, {"type_code", c.type_code},
+                       {"before", c.before}, {"after", c.after}});
+    if (!s.globals().json)
+      std::cout << "  " << std::left << std::setw(10) << c.prefix << std::setw(5) << c.type_code << std::right
+                << std::setw(6) << c.before << " -> " << c.after << "  " << s.out().paint("raised", "32") << "\n";
+  }
+  if (!s.globals().json && r.changes.empty()) std::cout << "  up to date with the remote's branches\n";
+  return {{"remote", r.remote}, {"ref", std::string(kSequencesRef)}, {"pushed", r.pushed}, {"raised", changes}};
+}
 
 std::string show(const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; }
 
 int run_sync(const Globals& g, const SyncOptions& o) {
   Session s(g);
+  const bool remote = o.remote.remote_opt->count() > 0;
+  if (remote && o.dry_run) throw UsageError("--remote and --dry-run cannot be combined");
   const Backlog& backlog = s.worktree_backlog();
   std::vector<const Product*> products;
   if (!o.product.empty() || !g.db.empty()) products.push_back(&s.pick_product(o.product));
@@ -65,6 +87,12 @@ int run_sync(const Globals& g, const SyncOptions& o) {
     if (g.json)
       arr.push_back({{"product", p->key}, {"db", db}, {"dry_run", o.dry_run}, {"sequences", seqs}});
   }
+  if (remote) {
+    std::optional<RemoteTransport> t = chosen_remote(s.repo(), o.remote);
+    nlohmann::ordered_json jr = sync_the_remote(s, *t, products);
+    if (g.json) std::cout << nlohmann::ordered_json{{"local", arr}, {"remote", jr}}.dump(2) << "\n";
+    return kOk;
+  }
   if (g.json) std::cout << arr.dump(2) << "\n";
   return kOk;
 }
@@ -77,12 +105,19 @@ Action add_sync(CLI::App& app) {
       "sync", "Raise the stored sequences to the highest number in use (never lower)");
   sub->add_option("-p,--product", o->product, "Only this product");
   sub->add_flag("-n,--dry-run", o->dry_run, "Show what would change; write nothing");
+  add_remote_options(sub, o->remote,
+                     "Also raise the remote's refs/kabsd/sequences to the highest numbers on its branches "
+                     "(fetched first; default remote: the upstream, else origin)");
   sub->footer(R"(Creates the database, the table and missing rows. The hooks run it after
 merges, checkouts and rebases; run it by hand once to migrate a backlog.
+With --remote, the shared sequence ref on the remote is raised too (the
+post-merge hook does that when kabsd-guard.reserveRemote is set); --json
+then prints {"local": [...], "remote": {...}}.
 
 Examples:
   kabsd-guard sync --dry-run
   kabsd-guard sync --product kano-agent-backlog-skill
+  kabsd-guard sync --remote origin
 )");
   return [o](const Globals& g) { return run_sync(g, *o); };
 }

@@ -67,8 +67,8 @@ void print_report(std::ostream& os, const CheckReport& report, const Output& out
   int errors = report.errors();
   if (errors > 0 && !options.refused.empty()) {
     os << "\nkabsd-guard: " << paint(color, options.refused + " refused", "1;31") << ": it would introduce "
-       << errors << " duplicate(s). Fix them with the commands above, then try again.\n"
-       << "To skip the guard once (not recommended): " << options.bypass << "\n";
+       << errors << " duplicate(s). Fix them with the commands above, then try again.\n";
+    if (!options.bypass.empty()) os << "To skip the guard once (not recommended): " << options.bypass << "\n";
   } else if (!options.hook && !out.quiet()) {
     os << "kabsd-guard: " << errors << " error(s), " << report.warnings() << " warning(s) in "
        << report.items_scanned << " item(s)\n";

@@ -6,9 +6,15 @@
 // timeout, and stderr captured into the error. Used where libgit2 1.5 cannot
 // read something (a split or sparse index, objects a partial clone has not
 // fetched, ownership rules); see docs/architecture.md, "Two engines".
+//
+// Two entry points, one module: GitCommand and CatFileBatch read through git
+// plumbing where libgit2 cannot (issue 14); run_git is the transport of the
+// remote sequence ref (fetch, push; issue 17), with a timeout that kills
+// git's whole process group. Nothing else in kabsd-guard spawns git.
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -92,6 +98,39 @@ class CatFileBatch {
   std::unique_ptr<Process> process_;
   GitLocation where_;
 };
+
+// ---------------------------------------------------------------------------
+// run_git: the transport of the remote sequence ref (fetch, push) goes
+// through git itself, so credentials, ssh config and proxies work as the
+// user set them up.
+
+struct GitProcessOptions {
+  // Runs `git -C dir ...` when not empty.
+  std::string dir;
+  // Killed (SIGTERM, then SIGKILL a second later) when it runs longer.
+  std::chrono::milliseconds timeout{30000};
+  // Set (or, with an empty value, removed) in git's environment.
+  std::map<std::string, std::string> env;
+  // Each of stdout and stderr is kept up to this many bytes (the rest is read
+  // and dropped, so git never blocks on a full pipe).
+  size_t max_output = 4u << 20;
+};
+
+struct GitProcessResult {
+  int status = -1;          // exit status; -1 when killed by a signal
+  bool timed_out = false;   // killed by the timeout
+  std::string out, err;
+  bool ok() const { return status == 0 && !timed_out; }
+  // The last non-empty line of stderr, for messages ("" when none).
+  std::string last_error_line() const;
+  // git's own complaint: the first "fatal: " or "error: " line of stderr
+  // without that word, else last_error_line().
+  std::string git_complaint() const;
+};
+
+// Runs `git ARGS...` (found on PATH) and waits for it. Throws GitError when
+// git cannot be started at all.
+GitProcessResult run_git(const std::vector<std::string>& args, const GitProcessOptions& options);
 
 // Splits git's -z output into its NUL-terminated records.
 std::vector<std::string_view> split_z(std::string_view out);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "git/error.h"
 #include "git/git_index.h"
 #include "git/index_view.h"
@@ -17,6 +19,7 @@ namespace kg {
 namespace {
 
 using namespace gittest;
+using namespace std::chrono_literals;
 
 GitLocation at(const fs::path& root) { return GitLocation{(root / ".git").native(), root.native(), std::nullopt}; }
 
@@ -113,6 +116,55 @@ TEST(GitIndex, ASplitIndexIsReadThroughGitWithItsSkipWorktreeBits) {
   EXPECT_EQ(seen, (std::vector<std::string>{"a/x.md", "b/y.md"}));
   EXPECT_TRUE(status.is_dir("b"));
   EXPECT_EQ(status.list_dirs(""), (std::vector<std::string>{"a", "b"}));
+}
+
+
+// run_git (issue 17)
+
+
+TEST(GitProcess, CapturesStdoutAndTheExitStatus) {
+  GitProcessResult r = run_git({"--version"}, {});
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.out.rfind("git version ", 0), 0u);
+}
+
+TEST(GitProcess, ArgumentsAreNotShellWords) {
+  GitProcessOptions o;
+  o.env = {{"GIT_CONFIG_NOSYSTEM", "1"}};
+  GitProcessResult r = run_git({"-c", "x.y=a b;$(false)", "config", "--get", "x.y"}, o);
+  EXPECT_TRUE(r.ok()) << r.err;
+  EXPECT_EQ(r.out, "a b;$(false)\n");
+}
+
+TEST(GitProcess, GitsComplaintIsTheFatalLine) {
+  GitProcessOptions o;
+  o.dir = "/";
+  GitProcessResult r = run_git({"ls-remote", "/no/such/repository.git"}, o);
+  EXPECT_FALSE(r.ok());
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_NE(r.git_complaint().find("/no/such/repository.git"), std::string::npos) << r.err;
+  EXPECT_EQ(r.git_complaint().find("fatal"), std::string::npos);
+}
+
+TEST(GitProcess, ATimeoutKillsTheWholeGroup) {
+  GitProcessOptions o;
+  o.timeout = 200ms;
+  o.env = {{"GIT_CONFIG_NOSYSTEM", "1"}};
+  auto start = std::chrono::steady_clock::now();
+  // An alias run through the shell: git's child sleeps, not git itself.
+  GitProcessResult r = run_git({"-c", "alias.nap=!sleep 30", "nap"}, o);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_FALSE(r.ok());
+  EXPECT_LT(took, 5s);
+}
+
+TEST(GitProcess, EnvironmentChangesReachGit) {
+  GitProcessOptions o;
+  o.env = {{"GIT_CONFIG_NOSYSTEM", "1"}, {"GIT_CONFIG_COUNT", "1"}, {"GIT_CONFIG_KEY_0", "kg.test"},
+           {"GIT_CONFIG_VALUE_0", "yes"}};
+  GitProcessResult r = run_git({"config", "--get", "kg.test"}, o);
+  EXPECT_EQ(r.out, "yes\n");
 }
 
 }  // namespace

@@ -113,53 +113,133 @@ void locate_id_value(std::string_view s, size_t begin, size_t end, int first_lin
 // (Auto), yaml-cpp alone, or the fast path alone (sets *declined).
 enum class YamlPath { Auto, YamlCpp, FastOnly };
 
-Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
-  Frontmatter fm;
+// Where the YAML between the two '---' lines sits in the content.
+struct Block {
+  size_t begin = 0, end = 0;
+};
+
+// The block of `content`, or nothing with `fm` saying why: no opening fence
+// (a document), a binary file, no closing fence, a limit passed.
+std::optional<Block> find_block(std::string_view content, Frontmatter& fm) {
   size_t pos = content.substr(0, 3) == kBom ? 3 : 0;
   size_t next;
   if (pos >= content.size() || !is_fence(line_at(content, pos, &next))) {
     fm.status = Frontmatter::Status::Missing;  // a document, whatever its bytes
     fm.error = "the file does not start with a '---' line";
-    return fm;
+    return std::nullopt;
   }
   if (std::memchr(content.data(), '\0', std::min<size_t>(content.size(), 8000)) != nullptr) {
     fm.status = Frontmatter::Status::Binary;
     fm.error = "binary file (contains NUL bytes)";
-    return fm;
+    return std::nullopt;
   }
-  const size_t yaml_begin = next;
-  size_t yaml_end = std::string_view::npos;
-  int line_no = 2;
+  Block b{next, std::string_view::npos};
   pos = next;
-  while (pos < content.size() && pos - yaml_begin < kMaxFrontmatterBytes) {
+  while (pos < content.size() && pos - b.begin < kMaxFrontmatterBytes) {
     std::string_view line = line_at(content, pos, &next);
     if (is_fence(line)) {
-      yaml_end = pos;
+      b.end = pos;
       break;
     }
     pos = next;
-    ++line_no;
   }
-  if (yaml_end == std::string_view::npos) {
-    if (pos - yaml_begin >= kMaxFrontmatterBytes)
-      return limited(content.substr(yaml_begin, kMaxFrontmatterBytes),
-                     {"the frontmatter is longer than the limit of 1 MiB (no closing '---' line within it)", 1});
+  if (b.end == std::string_view::npos) {
+    if (pos - b.begin >= kMaxFrontmatterBytes) {
+      fm = limited(content.substr(b.begin, kMaxFrontmatterBytes),
+                   {"the frontmatter is longer than the limit of 1 MiB (no closing '---' line within it)", 1});
+      return std::nullopt;
+    }
     fm.status = Frontmatter::Status::Unterminated;
     fm.error = "the frontmatter has no closing '---' line";
     fm.error_line = 1;
-    return fm;
+    return std::nullopt;
   }
   fm.body_begin = next;
-  const std::string_view block = content.substr(yaml_begin, yaml_end - yaml_begin);
-  if (std::optional<LimitHit> hit = check_limits(block, 2)) {
-    Frontmatter out = limited(block, std::move(*hit));
-    out.body_begin = fm.body_begin;
-    return out;
+  if (std::optional<LimitHit> hit = check_limits(content.substr(b.begin, b.end - b.begin), 2)) {
+    const size_t body = fm.body_begin;
+    fm = limited(content.substr(b.begin, b.end - b.begin), std::move(*hit));
+    fm.body_begin = body;
+    return std::nullopt;
   }
+  return b;
+}
 
+void set_invalid(Frontmatter& fm, const YAML::Exception& e) {
+  fm.status = Frontmatter::Status::Invalid;
+  fm.error = e.msg;
+  fm.error_line = 2 + (e.mark.line >= 0 ? e.mark.line : 0);
+}
+
+// The keys of a parsed mapping into `fm`: `id` and `uid` as the Python tool
+// (PyYAML) reads them, the title, the type and the references. Returns the
+// 0-based line of the `id` key that was read, or -1; false (with `fm`
+// invalid) when PyYAML could not read the block.
+bool read_keys(const YAML::Node& root, Frontmatter& fm, int* id_key_line) {
+  KeyReading id = pyyaml_key(root, "id"), uid = pyyaml_key(root, "uid");
+  if (id.invalid_merge || uid.invalid_merge) {
+    fm.status = Frontmatter::Status::Invalid;
+    fm.error = "a merge key ('<<') whose value is not a mapping or a list of mappings: the Python tool (PyYAML) "
+               "cannot read this frontmatter";
+    fm.error_line = 2;
+    return false;
+  }
+  if (id.own) *id_key_line = id.own_key_line;
+  fm.has_id_key = id.defined();
+  if (id.value) fm.id = scalar(*id.value);
+  if (uid.value) fm.uid = scalar(*uid.value);
+  for (const auto& [key, reading] : {std::pair{"id", &id}, std::pair{"uid", &uid}}) {
+    if (!reading->ambiguous()) continue;
+    if (!fm.ambiguity.empty()) fm.ambiguity += "; ";
+    fm.ambiguity += describe_ambiguity(key, *reading);
+    if (fm.ambiguity_line == 0) fm.ambiguity_line = 2 + reading->written.back().Mark().line;
+  }
+  fm.title = scalar(root["title"]).value_or("");
+  fm.type = scalar(root["type"]).value_or("");
+  int budget = kMaxFrontmatterNodes;
+  for (const char* field : {"parent", "links", "decisions", "related_items"})
+    if (!collect_refs(root[field], field, 2, fm.refs, &budget)) {
+      fm.refs.clear();
+      fm.limit = "the frontmatter's references expand to more than the limit of " +
+                 std::to_string(kMaxFrontmatterNodes) + " YAML nodes or " + std::to_string(kMaxFrontmatterDepth) +
+                 " levels (aliases); they are not read";
+      break;
+    }
+  return true;
+}
+
+// yaml-cpp's reading of the block, the authority.
+void read_with_yaml_cpp(std::string_view content, Block b, Frontmatter& fm) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(content.substr(b.begin, b.end - b.begin)));
+  } catch (const YAML::Exception& e) {
+    set_invalid(fm, e);
+    return;
+  }
+  fm.status = Frontmatter::Status::Ok;
+  if (root.IsNull()) return;  // an empty block: parsed, but says nothing
+  if (!root.IsMap()) {
+    fm.status = Frontmatter::Status::Invalid;
+    fm.error = "the frontmatter is not a YAML mapping";
+    fm.error_line = 2;
+    return;
+  }
+  int id_key_line = -1;
+  try {
+    if (!read_keys(root, fm, &id_key_line)) return;
+  } catch (const YAML::Exception& e) {
+    set_invalid(fm, e);
+    return;
+  }
+  if (id_key_line >= 0) locate_id_value(content, b.begin, b.end, 2, id_key_line, fm);
+}
+
+Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
+  Frontmatter fm;
+  const std::optional<Block> b = find_block(content, fm);
+  if (!b) return fm;
   if (path != YamlPath::YamlCpp) {
-    std::optional<Frontmatter> fast =
-        parse_frontmatter_fast(content.substr(yaml_begin, yaml_end - yaml_begin), yaml_begin, 2);
+    std::optional<Frontmatter> fast = parse_frontmatter_fast(content.substr(b->begin, b->end - b->begin), b->begin, 2);
     if (fast) {
       fast->body_begin = fm.body_begin;
       return std::move(*fast);
@@ -169,66 +249,7 @@ Frontmatter parse(std::string_view content, YamlPath path, bool* declined) {
       return fm;
     }
   }
-
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(content.substr(yaml_begin, yaml_end - yaml_begin)));
-  } catch (const YAML::Exception& e) {
-    fm.status = Frontmatter::Status::Invalid;
-    fm.error = e.msg;
-    fm.error_line = 2 + (e.mark.line >= 0 ? e.mark.line : 0);
-    return fm;
-  }
-  if (root.IsNull()) {  // an empty block: parsed, but says nothing
-    fm.status = Frontmatter::Status::Ok;
-    return fm;
-  }
-  if (!root.IsMap()) {
-    fm.status = Frontmatter::Status::Invalid;
-    fm.error = "the frontmatter is not a YAML mapping";
-    fm.error_line = 2;
-    return fm;
-  }
-  fm.status = Frontmatter::Status::Ok;
-  int id_key_line = -1;
-  try {
-    // The keys that claim are read as the Python tool reads them.
-    KeyReading id = pyyaml_key(root, "id"), uid = pyyaml_key(root, "uid");
-    if (id.invalid_merge || uid.invalid_merge) {
-      fm.status = Frontmatter::Status::Invalid;
-      fm.error = "a merge key ('<<') whose value is not a mapping or a list of mappings: the Python tool (PyYAML) "
-                 "cannot read this frontmatter";
-      fm.error_line = 2;
-      return fm;
-    }
-    if (id.own) id_key_line = id.own_key_line;
-    fm.has_id_key = id.defined();
-    if (id.value) fm.id = scalar(*id.value);
-    if (uid.value) fm.uid = scalar(*uid.value);
-    for (const auto& [key, reading] : {std::pair{"id", &id}, std::pair{"uid", &uid}}) {
-      if (!reading->ambiguous()) continue;
-      if (!fm.ambiguity.empty()) fm.ambiguity += "; ";
-      fm.ambiguity += describe_ambiguity(key, *reading);
-      if (fm.ambiguity_line == 0) fm.ambiguity_line = 2 + reading->written.back().Mark().line;
-    }
-    fm.title = scalar(root["title"]).value_or("");
-    fm.type = scalar(root["type"]).value_or("");
-    int budget = kMaxFrontmatterNodes;
-    for (const char* field : {"parent", "links", "decisions", "related_items"})
-      if (!collect_refs(root[field], field, 2, fm.refs, &budget)) {
-        fm.refs.clear();
-        fm.limit = "the frontmatter's references expand to more than the limit of " +
-                   std::to_string(kMaxFrontmatterNodes) + " YAML nodes or " + std::to_string(kMaxFrontmatterDepth) +
-                   " levels (aliases); they are not read";
-        break;
-      }
-  } catch (const YAML::Exception& e) {
-    fm.status = Frontmatter::Status::Invalid;
-    fm.error = e.msg;
-    fm.error_line = 2 + (e.mark.line >= 0 ? e.mark.line : 0);
-    return fm;
-  }
-  if (id_key_line >= 0) locate_id_value(content, yaml_begin, yaml_end, 2, id_key_line, fm);
+  read_with_yaml_cpp(content, *b, fm);
   return fm;
 }
 

@@ -141,7 +141,13 @@ ReserveResult reserve_once(const ReserveRequest& request) {
                                                              " right by hand (table id_sequences)"
                                                        : ""));
   result.first = highest + 1;
-  result.last = highest + request.count;
+  if (request.settle) {
+    result.first = request.settle(highest);
+    if (result.first <= highest || result.first > kMaxNumber - request.count + 1)
+      throw OutOfNumbers("the remote settled on " + prefix + "-" + code + " number " + std::to_string(result.first) +
+                         ", not a valid next number above " + std::to_string(highest));
+  }
+  result.last = result.first + request.count - 1;
 
   // The chunks database first: once it commits, a Python-tool reservation
   // that was waiting for its lock gets a number above ours.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -33,6 +34,12 @@ struct ReserveRequest {
   std::vector<std::string> uids;  // optional, one per number (journal only)
   std::string worktree;      // recorded in the journal
   bool no_fallback = false;  // throw instead of reserving without the database
+  // Optional: called under both write locks with the highest number known
+  // here (floor, stored value, journal); returns the first number to hand
+  // out, above it, once the range is secured elsewhere (the remote's
+  // sequence ref, check/remote_reserve.h). Whatever it throws propagates and
+  // nothing is written here.
+  std::function<int64_t(int64_t highest)> settle;
 };
 
 struct ReserveResult {

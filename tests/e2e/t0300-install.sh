@@ -247,13 +247,15 @@ test_expect_success 'install from a linked worktree writes the shared hooks fold
   git -C lw reset -q --hard && dup_stage lw-wt && test_must_fail git -C lw-wt commit -qm dup
 '
 
-test_expect_success 'a bare repository: hooks in its own folder, sync skipped' '
+test_expect_success 'a bare repository: the server hooks in its own folder, no sync' '
   new_repo src && with_items src &&
   git clone -q --bare src bare.git &&
   kabsd-guard -C bare.git install >out 2>err &&
-  for h in $HOOKS; do test -x bare.git/hooks/$h || return 1; done &&
-  grep "sync skipped" err &&
-  grep "product demo" out
+  test -x bare.git/hooks/pre-receive && test -x bare.git/hooks/update &&
+  for h in $HOOKS; do test ! -e bare.git/hooks/$h || return 1; done &&
+  grep "a server.s hooks need none" out &&
+  grep "product demo" out &&
+  test ! -s err
 '
 
 test_expect_success '-C with a relative path from elsewhere, as install.sh REPO does' '
