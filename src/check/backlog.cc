@@ -120,7 +120,7 @@ class ItemReader {
       for (; next < files_.size() && files_[next].folder == fi; ++next) {
         const File& file = files_[next];
         if (auto e = errors_.find(next); e != errors_.end()) {
-          out_.findings.push_back({"unreadable", Severity::Warning, file.entry.path, 0, e->second});
+          add_unreadable(file.entry.path, f.root, e->second);
           f.tree.reset();  // an incomplete listing is not cached
           continue;
         }
@@ -158,6 +158,23 @@ class ItemReader {
     if (filter_ && !relevant(path, root, facts)) return;
     Entry kind = classify(path_relative(path, root));
     out_.items.push_back(make_item(path, root, kind == Entry::Adr, facts));
+  }
+
+  // A file no engine could read: its file name still claims an ID, which
+  // counts (the reservation floor, the duplicate rule).
+  void add_unreadable(const std::string& path, const std::string& root, const std::string& why) {
+    if (!seen_.insert(path).second) return;
+    Item item;
+    item.path = path;
+    item.product_root = root;
+    item.adr = classify(path_relative(path, root)) == Entry::Adr;
+    item.filename_id = parse_filename_id(path_basename(path));
+    item.unreadable = true;
+    item.findings.push_back({"unreadable", Severity::Warning, path, 0, why});
+    if (filter_ && !filter_->paths.count(path) &&
+        !(item.filename_id && filter_->keys.count(claim_key_of(*item.filename_id, root))))
+      return;
+    out_.items.push_back(std::move(item));
   }
 
   // Whether the filter wants this file: cheaper than building the item.
@@ -239,12 +256,14 @@ Backlog scan_backlog(const View& view, const ScanOptions& options) {
 }
 
 Backlog scan_worktree(const Repo& repo, const ScanOptions& options) {
-  WorkdirView files(repo.workdir());
-  Backlog out = load_products(files, options);
+  // The config and the products as git sees the working tree: a sparse
+  // checkout's skip-worktree files count, with their index content.
+  StatusView status(repo, {});
+  Backlog out = load_products(status, options);
   if (!out.has_backlog()) return out;
   std::vector<std::string> roots;
   for (const Product& p : out.config.products) roots.push_back(p.root);
-  StatusView status(repo, roots);
+  status.set_paths(roots);
   read_items(status, out.config, options, out);
   resolve_prefixes(out.config, out.items);
   return out;

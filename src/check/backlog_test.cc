@@ -1,4 +1,5 @@
 #include "check/backlog.h"
+#include "check/check.h"
 
 #include <gtest/gtest.h>
 
@@ -56,8 +57,9 @@ TEST(ScanBacklog, FilesSharingABlobAreBothItems) {
   }
 }
 
-// A blob the object database has lost is a finding on every path that
-// needs it; the other items are still read.
+// A blob the object database has lost (and git cannot read either) is a
+// finding on every path that needs it, and an item known by its file name
+// alone, whose file-name ID still counts; the other items are still read.
 TEST(ScanBacklog, AMissingBlobIsUnreadableWhereverItIsUsed) {
   TempDir dir;
   const fs::path& r = dir.path();
@@ -65,14 +67,29 @@ TEST(ScanBacklog, AMissingBlobIsUnreadableWhereverItIsUsed) {
   std::string blob = trimmed(git(r, "rev-parse HEAD:" + std::string(kRoot) + "/items/task/0000/DEMO-TSK-0001_a.md"));
   fs::remove(r / ".git" / "objects" / blob.substr(0, 2) / blob.substr(2));
   Backlog b = scan_head(r);
-  ASSERT_EQ(b.items.size(), 1u);
-  EXPECT_EQ(b.items[0].id->display(), "DEMO-TSK-0002");
-  ASSERT_EQ(b.findings.size(), 2u);
-  for (const Finding& f : b.findings) {
-    EXPECT_EQ(f.kind, "unreadable");
-    EXPECT_NE(f.message.find("cannot read"), std::string::npos) << f.message;
+  ASSERT_EQ(b.items.size(), 3u);
+  std::vector<std::string> unreadable;
+  for (const Item& item : b.items) {
+    if (!item.unreadable) {
+      EXPECT_EQ(item.id->display(), "DEMO-TSK-0002");
+      continue;
+    }
+    unreadable.push_back(item.path);
+    EXPECT_FALSE(item.id);
+    ASSERT_TRUE(item.filename_id);
+    EXPECT_EQ(item.claimed_id()->display(), "DEMO-TSK-0001");
   }
-  EXPECT_NE(b.findings[0].path, b.findings[1].path);
+  EXPECT_EQ(unreadable.size(), 2u);
+  std::vector<Finding> findings = b.all_findings();
+  ASSERT_EQ(findings.size(), 2u);
+  for (const Finding& f : findings) {
+    EXPECT_EQ(f.kind, "unreadable");
+    EXPECT_NE(f.message.find("git cannot read it either"), std::string::npos) << f.message;
+  }
+  EXPECT_NE(findings[0].path, findings[1].path);
+  // Two files claim DEMO-TSK-0001 and neither can be read: a check cannot
+  // tell whether they are one item, so it stops (exit 3), never passes.
+  EXPECT_THROW(refuse_unreadable_claimants(b), UnreadableClaimant);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "check/check.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "model/duplicates.h"
@@ -40,6 +41,31 @@ std::set<std::string> known_findings(const Backlog* baseline) {
 
 }  // namespace
 
+void refuse_unreadable_claimants(const Backlog& now) {
+  std::map<std::string, std::vector<const Item*>> by_claim;
+  bool any = false;
+  for (const Item& item : now.items) {
+    std::string key = item.claim_key();
+    if (key.empty()) continue;
+    by_claim[key].push_back(&item);
+    any = any || item.unreadable;
+  }
+  if (!any) return;
+  for (const auto& [key, items] : by_claim) {
+    if (items.size() < 2) continue;
+    for (const Item* item : items) {
+      if (!item->unreadable) continue;
+      const Item* other = items[0] == item ? items[1] : items[0];
+      std::string why = item->findings.empty() ? std::string() : item->findings.front().message;
+      throw UnreadableClaimant(
+          "cannot read " + item->path + " (" + why + "); its file name claims " +
+          item->claimed_id()->display() + ", which " + other->path +
+          " claims too: it may be a duplicate, so nothing is passed. Make the file readable (for a partial "
+          "clone: reach its promisor remote, e.g. 'git fetch'), then run the check again");
+    }
+  }
+}
+
 int CheckReport::errors() const {
   return static_cast<int>(std::count_if(findings.begin(), findings.end(),
                                         [](const CheckFinding& f) { return f.severity == Severity::Error; }));
@@ -53,6 +79,7 @@ CheckReport run_check(Backlog& now, const Backlog* baseline, const CheckOptions&
   report.has_backlog = now.has_backlog() || (baseline && baseline->has_backlog());
   const std::vector<Item>* base_items = baseline ? &baseline->items : nullptr;
 
+  refuse_unreadable_claimants(now);
   std::vector<DuplicateGroup> groups = find_duplicates(now.items, base_items, options.renames);
 
   Highest highest = options.extra_highest;

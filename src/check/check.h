@@ -9,6 +9,7 @@
 
 #include "check/backlog.h"
 #include "check/sources.h"
+#include "git/error.h"
 #include "model/duplicates.h"
 
 namespace kg {
@@ -51,6 +52,15 @@ struct CheckOptions {
   // suggested IDs are really free.
   Highest extra_highest;
 };
+
+// A file that no engine could read claims, by its file name, an ID another
+// file claims: it may be a duplicate, and a check cannot tell (exit 3, fail
+// closed). A GitError: the repository cannot be read.
+struct UnreadableClaimant : GitError {
+  using GitError::GitError;
+};
+// Throws UnreadableClaimant for the first such file of `now`.
+void refuse_unreadable_claimants(const Backlog& now);
 
 // `baseline` may be null: then everything counts as introduced.
 CheckReport run_check(Backlog& now, const Backlog* baseline, const CheckOptions& options);

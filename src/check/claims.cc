@@ -109,6 +109,7 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
       handoff.stop();
     }
   });
+  fetch_missing(repo.raw(), oids);  // a partial clone: one fetch, not one per blob
   const std::vector<size_t> order = pack_read_order(packs_of(repo.raw()), oids);
   auto read = [&](size_t from, size_t to) {
     std::vector<ClaimRow> batch;

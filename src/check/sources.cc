@@ -1,6 +1,7 @@
 #include "check/sources.h"
 
 
+#include "git/error.h"
 #include "git/index_view.h"
 #include "git/refs.h"
 #include "git/tree_view.h"
@@ -13,6 +14,17 @@ namespace {
 void raise(Highest& out, const SequenceKey& key, int64_t n) {
   int64_t& v = out[key];
   if (n > v) v = n;
+}
+
+// The claim index answers from what it can read. A blob no engine can read
+// (a partial clone offline) is left to the full scan, which counts the ID
+// of such a file's name; the claim index never records it.
+std::optional<SeenEverywhere> fast_unless_unreadable(const Repo& repo, const ScanOptions& options) {
+  try {
+    return seen_everywhere_fast(repo, options);
+  } catch (const UnreadableObject&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -48,21 +60,32 @@ void for_each_source(const Repo& repo, const ScanOptions& options,
     visit("index", scan_backlog(IndexView(repo), options));
     visit("working tree", scan_worktree(repo, options));
   }
+  for_each_sibling_source(repo, options, visit);
+}
+
+void for_each_sibling_source(const Repo& repo, const ScanOptions& options,
+                             const std::function<void(const std::string&, const Backlog&)>& visit) {
+  // A sibling's HEAD may be detached (a rebase in progress) and so on no
+  // branch; its index may hold what neither has; its working tree may be
+  // sparse. All three count.
   for (const std::string& dir : other_worktrees(repo)) {
     Repo sibling = Repo::open(dir);
+    if (std::optional<Tree> head = sibling.head_tree())
+      visit("worktree " + dir + " HEAD", scan_backlog(TreeView(sibling, *head), options));
+    visit("worktree " + dir + " index", scan_backlog(IndexView(sibling), options));
     visit("worktree " + dir, scan_worktree(sibling, options));
   }
 }
 
 Highest highest_everywhere(const Repo& repo, const ScanOptions& options) {
-  if (auto seen = seen_everywhere_fast(repo, options)) return std::move(seen->highest);
+  if (auto seen = fast_unless_unreadable(repo, options)) return std::move(seen->highest);
   Highest out;
   for_each_source(repo, options, [&](const std::string&, const Backlog& b) { add_highest(b, out); });
   return out;
 }
 
 SeenEverywhere seen_everywhere(const Repo& repo, const ScanOptions& options) {
-  if (auto seen = seen_everywhere_fast(repo, options)) return std::move(*seen);
+  if (auto seen = fast_unless_unreadable(repo, options)) return std::move(*seen);
   SeenEverywhere out;
   for_each_source(repo, options, [&](const std::string& name, const Backlog& b) {
     add_highest(b, out.highest);

@@ -28,6 +28,11 @@ std::vector<SequenceKey> sequence_keys(const Item& item);
 void for_each_source(const Repo& repo, const ScanOptions& options,
                      const std::function<void(const std::string& name, const Backlog&)>& visit);
 
+// The sources of the other worktrees of the clone: each one's HEAD (also
+// when detached), index and working tree.
+void for_each_sibling_source(const Repo& repo, const ScanOptions& options,
+                             const std::function<void(const std::string& name, const Backlog&)>& visit);
+
 // add_highest over every source.
 Highest highest_everywhere(const Repo& repo, const ScanOptions& options);
 

@@ -352,10 +352,7 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
       resolved = true;
     }
   }
-  for (const std::string& dir : other_worktrees(repo)) {
-    Repo sibling = Repo::open(dir);
-    add_highest(scan_worktree(sibling, scan), reader.highest());
-  }
+  for_each_sibling_source(repo, scan, [&](const std::string&, const Backlog& b) { add_highest(b, reader.highest()); });
   out.highest = std::move(reader.highest());
   if (!resolved) resolve_prefixes(worktree_config, worktree_counts);
   out.config = std::move(worktree_config);

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/crosscheck.h"
 #include "cli/exit_codes.h"
+#include "git/engines.h"
 #include "git/error.h"
 #include "store/reservation.h"
 #include "store/sqlite.h"
@@ -36,6 +37,9 @@ int run(int argc, char** argv) {
   app.add_option("--db", g.db, "Use this sequence database instead of the product's")->type_name("PATH");
   app.add_flag("--json", g.json, "Machine-readable output on stdout");
   app.add_flag("-q,--quiet", g.quiet, "Print only results and errors");
+  app.add_flag("-v,--verbose", g.verbose,
+               "Say on stderr where the git binary read what libgit2 could not (split or sparse index, "
+               "objects of a partial clone, ownership)");
 
   std::map<CLI::App*, Action> actions;
   auto add = [&](Action (*adder)(CLI::App&)) {
@@ -58,9 +62,22 @@ int run(int argc, char** argv) {
     return rc == 0 ? kOk : kUsage;
   }
   Output out(g);
+  // --verbose: which engine answered, also when the command fails.
+  // (Not in a crosscheck's parent: its two runs each print their own.)
+  const std::vector<std::string> args(argv, argv + argc);
+  const bool crosscheck = crosscheck_wanted(args);
+  struct Engines {
+    const Globals& g;
+    bool skip;
+    ~Engines() {
+      if (!g.verbose || skip) return;
+      std::vector<std::string> notes = engine_notes();
+      if (notes.empty()) std::cerr << "kabsd-guard: engine: libgit2 read everything\n";
+      for (const std::string& n : notes) std::cerr << "kabsd-guard: engine: git: " << n << "\n";
+    }
+  } engines{g, crosscheck};
   try {
-    const std::vector<std::string> args(argv, argv + argc);
-    if (crosscheck_wanted(args)) return run_crosschecked(args);
+    if (crosscheck) return run_crosschecked(args);
     for (auto& [sub, action] : actions)
       if (sub->parsed()) return action(g);
     return kUsage;

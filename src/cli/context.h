@@ -13,6 +13,7 @@ struct Globals {
   std::string db;      // --db PATH
   bool json = false;
   bool quiet = false;
+  bool verbose = false;  // say which engine (libgit2 or git) read what
 };
 
 // Thrown for a usage or input error: exit code 2.

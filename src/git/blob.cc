@@ -1,8 +1,13 @@
 #include "git/blob.h"
 
 #include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
 
+#include "git/engines.h"
 #include "git/error.h"
+#include "git/git_process.h"
 #include "git/handles.h"
 #include "git/object.h"
 #include "git/pack_reader.h"
@@ -13,6 +18,41 @@ namespace kg {
 namespace {
 
 PackReader& reader() { return PackReader::for_this_thread(); }
+
+// The line of git's stderr that says why (its first "fatal:" line).
+std::string first_fatal(std::string_view message) {
+  size_t at = message.find("fatal: ");
+  if (at == std::string_view::npos) at = 0;
+  std::string_view line = message.substr(at);
+  line = line.substr(0, line.find('\n'));
+  return std::string(line);
+}
+
+// What libgit2 cannot read, git may: an object a partial clone has not
+// fetched yet (git cat-file fetches it from the promisor remote), or one in
+// a store libgit2 1.5 does not understand. One `git cat-file --batch` per
+// repository and thread, kept while the thread lives, like its PackReader.
+std::optional<std::string> read_with_git(git_repository* repo, const git_oid& oid, const std::string& why) {
+  thread_local std::map<std::string, std::unique_ptr<CatFileBatch>> batches;
+  GitLocation where;
+  where.git_dir = git_repository_path(repo);
+  while (where.git_dir.size() > 1 && where.git_dir.back() == '/') where.git_dir.pop_back();
+  if (const char* wd = git_repository_workdir(repo)) where.work_tree = wd;
+  std::unique_ptr<CatFileBatch>& batch = batches[where.git_dir];
+  if (!batch) batch = std::make_unique<CatFileBatch>(where);
+  std::optional<CatFileBatch::Object> obj;
+  try {
+    obj = batch->read(to_hex(oid));
+  } catch (const GitError& e) {
+    throw UnreadableObject("blob " + to_hex(oid) + " is not in the object store (" + why +
+                           ") and git cannot read it either: " + first_fatal(e.what()));
+  }
+  if (!obj) return std::nullopt;
+  if (obj->type != "blob") throw GitError("reading blob " + to_hex(oid) + ": git says it is a " + obj->type);
+  note_engine("objects libgit2 could not read were read by git cat-file --batch (a partial clone fetches "
+              "them from its promisor remote)");
+  return std::move(obj->data);
+}
 
 }  // namespace
 
@@ -26,7 +66,15 @@ uint64_t blob_size(git_odb* odb, const git_oid& oid) {
 std::string read_blob(git_repository* repo, const git_oid& oid) {
   if (auto obj = reader().read(packs_of(repo), oid); obj && obj->type == GIT_OBJECT_BLOB) return std::move(obj->data);
   git_blob* raw = nullptr;
-  check(git_blob_lookup(&raw, repo, &oid), "reading blob " + to_hex(oid));
+  if (int rc = git_blob_lookup(&raw, repo, &oid); rc < 0) {
+    const std::string why = last_git_error(rc);
+    git_error_clear();
+    if (auto data = read_with_git(repo, oid, why)) return std::move(*data);
+    throw UnreadableObject("blob " + to_hex(oid) + " is not in the object store (" + why +
+                               ") and git cannot read it either (a partial clone that cannot reach its "
+                               "promisor remote, or a damaged object store)",
+                           rc);
+  }
   BlobPtr blob(raw);
   const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
   const auto size = static_cast<size_t>(git_blob_rawsize(blob.get()));
@@ -74,6 +122,66 @@ std::optional<std::string> read_tree_data(git_repository* repo, const git_oid& o
   std::unique_ptr<git_odb_object, GitFree<&git_odb_object_free>> object(raw);
   if (git_odb_object_type(raw) != GIT_OBJECT_TREE) return std::nullopt;
   return std::string(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+}
+
+void fetch_missing(git_repository* repo, const std::vector<git_oid>& oids) {
+  if (oids.empty()) return;
+  git_config* raw_config = nullptr;
+  if (git_repository_config_snapshot(&raw_config, repo) < 0) {
+    git_error_clear();
+    return;
+  }
+  std::unique_ptr<git_config, GitFree<&git_config_free>> config(raw_config);
+  // The promisor remote: extensions.partialClone (older git), else the
+  // first remote with remote.<name>.promisor = true.
+  std::string promisor;
+  const char* value = nullptr;
+  if (git_config_get_string(&value, config.get(), "extensions.partialclone") == 0 && value != nullptr) promisor = value;
+  git_error_clear();
+  if (promisor.empty()) {
+    // Every entry, filtered here: libgit2's regex matching (pcre2) leaks.
+    git_config_iterator* raw_it = nullptr;
+    if (git_config_iterator_new(&raw_it, config.get()) == 0) {
+      git_config_entry* e = nullptr;
+      while (promisor.empty() && git_config_next(&e, raw_it) == 0) {
+        std::string_view key(e->name);
+        int yes = 0;
+        if (key.starts_with("remote.") && key.ends_with(".promisor") && key.size() > 16 &&
+            git_config_parse_bool(&yes, e->value) == 0 && yes)
+          promisor.assign(key.substr(7, key.size() - 16));
+      }
+      git_config_iterator_free(raw_it);
+    }
+    git_error_clear();
+  }
+  if (promisor.empty()) return;  // not a partial clone
+  git_odb* raw_odb = nullptr;
+  check(git_repository_odb(&raw_odb, repo), "opening the object database");
+  OdbPtr odb(raw_odb);
+  std::string wanted;
+  size_t count = 0;
+  for (const git_oid& oid : oids) {
+    if (git_oid_is_zero(&oid) || git_odb_exists(odb.get(), &oid)) continue;
+    wanted += to_hex(oid) + "\n";
+    ++count;
+  }
+  git_error_clear();
+  if (count == 0) return;
+  GitLocation where;
+  where.git_dir = git_repository_path(repo);
+  while (where.git_dir.size() > 1 && where.git_dir.back() == '/') where.git_dir.pop_back();
+  if (const char* wd = git_repository_workdir(repo)) where.work_tree = wd;
+  // The command git's own lazy fetch runs (promisor-remote.c).
+  GitResult r = GitCommand({"-c", "fetch.negotiationAlgorithm=noop", "fetch", promisor, "--no-tags",
+                            "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin"})
+                    .at(where)
+                    .input(std::move(wanted))
+                    .timeout(std::chrono::minutes(10))
+                    .run();
+  if (r.status != 0) return;  // each read then tries, and says what fails
+  git_odb_refresh(odb.get());
+  note_engine("a partial clone: " + std::to_string(count) + " missing object(s) fetched by git fetch from '" +
+              promisor + "'");
 }
 
 void release_read_caches(git_repository* repo) {

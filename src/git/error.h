@@ -25,6 +25,13 @@ class NotARepository : public GitError {
   using GitError::GitError;
 };
 
+// An object neither libgit2 nor git can read: a partial clone that cannot
+// reach its promisor remote, a damaged object store.
+class UnreadableObject : public GitError {
+ public:
+  using GitError::GitError;
+};
+
 // git_error_last()'s message, or a generic one naming `code`.
 std::string last_git_error(int code);
 

@@ -3,7 +3,9 @@
 // the working tree and then stages them.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "git/handles.h"
 #include "git/repo.h"
@@ -25,13 +27,19 @@ class IndexEdit {
   void add(std::string_view path);
   // `git rm --cached PATH`: drops its entries (every stage), if any.
   void remove(std::string_view path);
-  // Writes the index file (under its lock file, as git does).
+  // Writes the index file (under its lock file, as git does). While
+  // another git command holds index.lock it waits a little and tries again,
+  // then fails naming the lock file. An index libgit2 1.5 cannot write (a
+  // split or sparse index, read through git) is updated by
+  // `git update-index` with the paths staged here.
   void write();
 
   git_index* raw() const { return index_.get(); }
 
  private:
+  const Repo* repo_;
   IndexPtr index_;
+  std::vector<std::string> touched_;  // paths added or removed, for git update-index
 };
 
 }  // namespace kg

@@ -6,7 +6,8 @@
 // (git does not verify on read either), no heap allocation per entry. What it does not handle
 // (split or sparse index, unknown mandatory extensions, unknown versions,
 // truncated or garbled data) makes read() return nullopt: fall back to
-// libgit2 (Repo::index()) then.
+// Repo::index() then, which asks libgit2 and, for a split or sparse index
+// that libgit2 1.5 refuses too, the git binary (git/git_index.h).
 #pragma once
 
 #include <git2.h>

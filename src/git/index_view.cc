@@ -30,6 +30,18 @@ std::string dir_prefix(std::string_view dir) {
 IndexView::IndexView(const Repo& repo, IndexPtr index)
     : repo_(&repo), index_(std::move(index)), odb_(repo.odb()) {
   if (!index_) throw GitError("null index");
+  const size_t count = git_index_entrycount(index_.get());
+  for (size_t i = 0; i < count && !has_skip_worktree_; ++i) {
+    const git_index_entry* e = git_index_get_byindex(index_.get(), i);
+    has_skip_worktree_ = listed(*e) && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0;
+  }
+}
+
+std::optional<FileEntry> IndexView::skip_worktree_entry(std::string_view path) const {
+  if (!has_skip_worktree_) return std::nullopt;
+  const git_index_entry* e = file_at(path);
+  if (e == nullptr || (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) == 0) return std::nullopt;
+  return to_file(*e);
 }
 
 IndexView::IndexView(const Repo& repo) : IndexView(repo, repo.index()) {}
@@ -71,6 +83,7 @@ FileEntry IndexView::to_file(const git_index_entry& e) const {
   file.symlink = (e.mode & 0170000u) == 0120000u;
   file.size = e.file_size;  // as git recorded it; 0 when unknown
   file.stage = git_index_entry_stage(&e);
+  file.skip_worktree = (e.flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0;
   return file;
 }
 
@@ -146,6 +159,7 @@ std::string IndexView::read_prefix(const FileEntry& entry, size_t max_bytes) con
 }
 
 std::vector<size_t> IndexView::read_order(const std::vector<git_oid>& oids) const {
+  fetch_missing(repo_->raw(), oids);  // a partial clone: one fetch, not one per blob
   return pack_read_order(packs_of(repo_->raw()), oids);
 }
 

@@ -23,6 +23,10 @@ class IndexView : public View {
 
   git_index* raw() const { return index_.get(); }
   bool has_conflicts() const { return git_index_has_conflicts(index_.get()) == 1; }
+  // Whether any listed entry has the skip-worktree bit (a sparse checkout).
+  bool has_skip_worktree() const { return has_skip_worktree_; }
+  // The listed entry at `path` when it has the skip-worktree bit.
+  std::optional<FileEntry> skip_worktree_entry(std::string_view path) const;
 
   void walk(std::string_view dir, const SkipDir& skip_dir, const Visit& visit) const override;
   using View::walk;
@@ -47,6 +51,7 @@ class IndexView : public View {
   const Repo* repo_;
   IndexPtr index_;
   OdbPtr odb_;
+  bool has_skip_worktree_ = false;
 };
 
 }  // namespace kg

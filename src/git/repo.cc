@@ -2,13 +2,18 @@
 
 #include <git2/sys/repository.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
 
+#include "git/engines.h"
 #include "git/error.h"
+#include "git/git_index.h"
+#include "git/ownership.h"
 #include "git/pack_backend.h"
 #include "util/scoped_env.h"
 
@@ -75,8 +80,27 @@ Repo Repo::open_from_env() {
     // 10,000 entries): hide it too; index() opens it when asked.
     ScopedEnv hide_index("GIT_INDEX_FILE", std::nullopt);
     rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+    if (rc == GIT_EOWNER || rc == GIT_ENOTFOUND) {
+      // libgit2 says ENOTFOUND for some repositories it refuses for their
+      // owner: git decides (with the environment git itself was given).
+      const std::string why = last_git_error(rc);
+      git_error_clear();
+      bool trusted = false;
+      {
+        ScopedEnv restore_work_tree("GIT_WORK_TREE", work_tree);
+        ScopedEnv restore_index("GIT_INDEX_FILE", index_file);
+        trusted = git_trusts("", why);
+      }
+      if (trusted) {
+        rc = open_trusted(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV);
+        if (rc >= 0) note_engine("ownership: git accepts the repository (safe.directory), libgit2 1.5 did not");
+      } else if (rc == GIT_EOWNER) {
+        throw GitError(why, rc);
+      }
+    }
   }
   RepositoryPtr owned(raw);
+  refuse_unreadable_format(rc, std::filesystem::current_path().string());
   if (rc == GIT_ENOTFOUND) {
     std::string message = "not a git repository (or any of the parent directories): " +
                           last_git_error(rc);
@@ -85,6 +109,7 @@ Repo Repo::open_from_env() {
   }
   check(rc, "opening the repository");
   Repo repo(std::move(owned));
+  repo.from_env_ = true;
   if (index_file && !index_file->empty()) repo.index_file_ = absolute(*index_file);
 
   // git's rule for the working tree: GIT_WORK_TREE, else core.worktree, else
@@ -110,7 +135,14 @@ Repo Repo::open(const std::string& path) {
   init_libgit2();
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  if (rc == GIT_EOWNER) {
+    const std::string why = last_git_error(rc);
+    git_error_clear();
+    if (!git_trusts(path, why)) throw GitError(why, rc);
+    rc = open_trusted(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH);
+  }
   RepositoryPtr owned(raw);
+  refuse_unreadable_format(rc, path);
   if (rc == GIT_ENOTFOUND) {
     std::string message = "not a git repository: " + path;
     git_error_clear();
@@ -218,19 +250,72 @@ std::optional<bool> Repo::config_bool(std::string_view key) const {
   return value != 0;
 }
 
+namespace {
+
+// What tells a changed index file from the one read before.
+std::string stat_stamp(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "-";
+  return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ino);
+}
+
+}  // namespace
+
 IndexPtr Repo::index() const {
   git_index* raw_index = nullptr;
+  const std::string path = index_file_ ? *index_file_ : git_dir() + "/index";
+  if (index_from_git_) {
+    // git's copy, in memory: copied again when the file changed.
+    if (stat_stamp(path) == index_stamp_) {
+      check(git_repository_index(&raw_index, raw()), "opening the index");
+      return IndexPtr(raw_index);
+    }
+    return index_through_git(path, "it changed");
+  }
   if (index_file_ && !index_set_) {
     // GIT_INDEX_FILE, hidden from libgit2 at open: now the repository's.
-    check(git_index_open(&raw_index, index_file_->c_str()), "opening the index " + *index_file_);
+    int rc = git_index_open(&raw_index, index_file_->c_str());
+    if (rc < 0 && index_needs_git(last_git_error(rc))) return index_through_git(path, last_git_error(rc));
+    check(rc, "opening the index " + *index_file_);
     IndexPtr owned(raw_index);
     check(git_repository_set_index(raw(), owned.get()), "using the index " + *index_file_);
     index_set_ = true;
   }
-  check(git_repository_index(&raw_index, raw()), "opening the index");
+  int rc = git_repository_index(&raw_index, raw());
+  if (rc < 0 && index_needs_git(last_git_error(rc))) return index_through_git(path, last_git_error(rc));
+  check(rc, "opening the index");
   IndexPtr index(raw_index);
-  check(git_index_read(index.get(), 0), "reading the index");
+  rc = git_index_read(index.get(), 0);
+  if (rc < 0 && index_needs_git(last_git_error(rc))) return index_through_git(path, last_git_error(rc));
+  check(rc, "reading the index");
   return index;
+}
+
+IndexPtr Repo::index_through_git(const std::string& path, const std::string& why) const {
+  git_error_clear();
+  const std::string stamp = stat_stamp(path);
+  IndexPtr index;
+  try {
+    index = read_index_with_git(location());
+  } catch (const GitError& e) {
+    throw GitError("reading the index " + path + ": libgit2 cannot (" + why + ") and git failed too: " + e.what());
+  }
+  check(git_repository_set_index(raw(), index.get()), "using the index git read");
+  index_from_git_ = true;
+  index_set_ = true;
+  index_stamp_ = stamp;
+  note_engine("index " + path + ": read by git (ls-files), libgit2 1.5 cannot: " + why);
+  return index;
+}
+
+GitLocation Repo::location() const {
+  GitLocation where;
+  where.git_dir = git_dir();
+  where.work_tree = workdir();
+  where.index_file = index_file_;
+  where.from_env = from_env_;
+  return where;
 }
 
 OdbPtr Repo::odb() const {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "git/git_process.h"
 #include "git/handles.h"
 #include "git/object.h"
 
@@ -60,14 +61,23 @@ class Repo {
   const std::optional<std::string>& index_file() const { return index_file_; }
   // A new reference to the object database.
   OdbPtr odb() const;
+  // Where the git binary finds this repository (git_process.h).
+  GitLocation location() const;
+  // True when the index was read by git (a split or sparse index, which
+  // libgit2 1.5 refuses): it is then an in-memory copy without stat data.
+  bool index_from_git() const { return index_from_git_; }
 
  private:
   explicit Repo(RepositoryPtr repo);
   ConfigPtr config_snapshot() const;
+  IndexPtr index_through_git(const std::string& path, const std::string& why) const;
 
   RepositoryPtr repo_;
   std::optional<std::string> index_file_;
   mutable bool index_set_ = false;  // index_file_ made the repository's index
+  bool from_env_ = false;
+  mutable bool index_from_git_ = false;  // the repository's index is git's copy
+  mutable std::string index_stamp_;      // the index file's stat data when copied
 };
 
 }  // namespace kg

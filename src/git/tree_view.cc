@@ -113,6 +113,7 @@ std::string TreeView::read_prefix(const FileEntry& entry, size_t max_bytes) cons
 }
 
 std::vector<size_t> TreeView::read_order(const std::vector<git_oid>& oids) const {
+  fetch_missing(repo_->raw(), oids);  // a partial clone: one fetch, not one per blob
   return pack_read_order(packs_of(repo_->raw()), oids);
 }
 

@@ -22,6 +22,7 @@ struct FileEntry {
   bool symlink = false;
   uint64_t size = 0;  // bytes of the blob or file (of the target for a symlink); 0 when unknown (trees)
   int stage = 0;      // index stage: 0, or 2 (ours) / 3 (theirs) for a conflict
+  bool skip_worktree = false;  // an index entry git leaves out of the working tree (sparse checkout)
 };
 
 class View {
@@ -60,7 +61,9 @@ class View {
   virtual std::vector<std::pair<std::string, std::string>> unreadable_dirs() const { return {}; }
   // The order in which reading the blobs `oids` costs least (a permutation
   // of their indexes): pack order for views over git objects (packs.h),
-  // as given otherwise.
+  // as given otherwise. Called before the blobs are read: in a partial
+  // clone, views over git objects fetch the missing ones then, at once
+  // (fetch_missing, blob.h).
   virtual std::vector<size_t> read_order(const std::vector<git_oid>& oids) const;
 
   // walk() without pruning.

@@ -30,6 +30,10 @@ struct Item {
   // (contract section 3). It claims no ID; its filename number still counts
   // as in use.
   bool document = false;
+  // The file could not be read by any engine (a partial clone offline, a
+  // damaged object): only its file name is known, and its claim is that
+  // name's ID. A check must not pass over it (check/check.h).
+  bool unreadable = false;
   std::vector<Finding> findings;
 
   // The ID this file claims: its frontmatter id, else its filename's ID;
