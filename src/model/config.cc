@@ -286,9 +286,8 @@ void resolve_prefixes(Config& config, const std::vector<Item>& items) {
   // Count the prefixes the items of each product carry.
   PrefixCounts counts;  // root -> prefix -> n
   for (const Item& item : items) {
-    const auto& id = item.claimed_id();
-    if (!id || id->type == TypeCode::Adr) continue;
-    counts[item.product_root][id->prefix]++;
+    std::string prefix = item.claims.claimed_prefix();
+    if (!prefix.empty()) counts[item.product_root][prefix]++;
   }
   resolve_prefixes(config, counts);
 }
