@@ -178,10 +178,15 @@ test_expect_success 'a sibling worktree index counts: a staged item, deleted on 
   test "$(kabsd-guard -C sib2 reserve -t task)" = DEMO-TSK-0031
 '
 
-test_expect_success 'sha256: a clear refusal that names the cause' '
-  git init -q --object-format=sha256 sha &&
-  test_expect_code 3 kabsd-guard -C sha check 2>err &&
-  grep "sha256" err && grep "libgit2 1.5" err
+test_expect_success 'sha256: read by git through a SHA-1 mirror, every mode answers' '
+  git init -q --object-format=sha256 sha && seed sha &&
+  test "$(git -C sha rev-parse --show-object-format)" = sha256 &&
+  kabsd-guard -C sha --verbose check 2>err &&
+  grep "engine: git: sha256 repository" err &&
+  guard_answers sha &&
+  git -C sha checkout -q -b side HEAD~1 && git -C sha checkout -q - &&
+  test_expect_code 1 kabsd-guard -C sha check --range HEAD~1..HEAD >out &&
+  grep "duplicate ID DEMO-TSK-0009" out
 '
 
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
