@@ -164,16 +164,8 @@ class ItemReader {
   // counts (the reservation floor, the duplicate rule).
   void add_unreadable(const std::string& path, const std::string& root, const std::string& why) {
     if (!seen_.insert(path).second) return;
-    Item item;
-    item.path = path;
-    item.product_root = root;
-    item.adr = classify(path_relative(path, root)) == Entry::Adr;
-    item.filename_id = parse_filename_id(path_basename(path));
-    item.unreadable = true;
-    item.findings.push_back({"unreadable", Severity::Warning, path, 0, why});
-    if (filter_ && !filter_->paths.count(path) &&
-        !(item.filename_id && filter_->keys.count(claim_key_of(*item.filename_id, root))))
-      return;
+    Item item = unreadable_item(path, root, classify(path_relative(path, root)) == Entry::Adr, why);
+    if (filter_ && !filter_->paths.count(path) && !filter_->keys.count(item.claims.key)) return;
     out_.items.push_back(std::move(item));
   }
 

@@ -15,7 +15,7 @@ Claimant to_claimant(const Item& item, const Item* keeper) {
   Claimant c;
   c.path = item.path;
   c.uid = item.uid;
-  c.filename_id = item.filename_id ? item.filename_id->display() : "";
+  c.filename_id = item.claims.filename() ? item.claims.filename()->display() : "";
   c.created = uuid7_time_text(item.uid);
   c.keeper = &item == keeper;
   return c;

@@ -50,53 +50,66 @@ constexpr std::string_view kConfigName = ".kano/backlog_config.toml";
 // read in pack order (pack_read_order: most of a cold build is inflating
 // blobs) and each row goes to the index as it is made. Nothing per item is
 // held but its file name and blob id (issue 5: peak memory at 100,000 items).
-void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tree, const Config& config) {
-  struct Listed {
+struct Listing {
+  struct File {
     uint32_t dir;    // index into `dirs`
     uint32_t chunk;  // the file name: names[chunk].substr(at, size)
     uint32_t at, size;
     uint16_t root;   // index into `roots`
     bool adr;
   };
+  std::vector<std::string> roots;
   std::vector<ClaimRow> links;  // symlinks: not read, reported
-  const std::set<std::string> root_set = roots_of(config);
-  const std::vector<std::string> roots(root_set.begin(), root_set.end());
-  if (roots.size() > UINT16_MAX) throw std::length_error("claim index: too many products");
   // Names in 1 MB chunks: a string doubling on the way holds up to three
   // times the names at its peak (8 MB at 100,000 items).
-  constexpr size_t kChunk = size_t{1} << 20;
   std::vector<std::string> names;
   std::vector<std::string> dirs;
-  std::vector<Listed> files;
-  std::vector<git_oid> oids;
+  std::vector<File> files;
+  std::vector<git_oid> oids;  // files[k]'s blob is oids[k]
+
+  void add(const FileEntry& e, uint16_t root, bool adr) {
+    constexpr size_t kChunk = size_t{1} << 20;
+    std::string_view dir = path_dirname(e.path), name = path_basename(e.path);
+    if (dirs.empty() || dirs.back() != dir) dirs.emplace_back(dir);
+    if (names.empty() || names.back().size() + name.size() > names.back().capacity())
+      names.emplace_back().reserve(std::max(kChunk, name.size()));
+    if (dirs.size() > UINT32_MAX || names.size() > UINT32_MAX || name.size() > UINT32_MAX)
+      throw std::length_error("claim index: too many files");
+    files.push_back({static_cast<uint32_t>(dirs.size() - 1), static_cast<uint32_t>(names.size() - 1),
+                     static_cast<uint32_t>(names.back().size()), static_cast<uint32_t>(name.size()), root, adr});
+    names.back() += name;
+    oids.push_back(e.oid);
+  }
+  std::string path(const File& f) const {
+    return path_join(dirs[f.dir], std::string_view(names[f.chunk]).substr(f.at, f.size));
+  }
+};
+
+Listing list_items(const Repo& repo, const Tree& tree, const Config& config) {
+  Listing out;
+  const std::set<std::string> root_set = roots_of(config);
+  out.roots.assign(root_set.begin(), root_set.end());
+  if (out.roots.size() > UINT16_MAX) throw std::length_error("claim index: too many products");
   TreeView view(repo, tree);
-  for (uint16_t r = 0; r < roots.size(); ++r)
+  for (uint16_t r = 0; r < out.roots.size(); ++r)
     for (std::string_view sub : {"items", "decisions"})
-      view.walk(path_join(roots[r], sub), is_excluded_dir, [&](const FileEntry& e) {
-        Entry kind = classify(path_relative(e.path, roots[r]));
+      view.walk(path_join(out.roots[r], sub), is_excluded_dir, [&](const FileEntry& e) {
+        Entry kind = classify(path_relative(e.path, out.roots[r]));
         if (kind == Entry::None) return;
-        if (e.symlink) {
-          links.push_back(symlink_row(e.path, roots[r], e.oid));
-          return;
-        }
-        std::string_view dir = path_dirname(e.path), name = path_basename(e.path);
-        if (dirs.empty() || dirs.back() != dir) dirs.emplace_back(dir);
-        if (names.empty() || names.back().size() + name.size() > names.back().capacity())
-          names.emplace_back().reserve(std::max(kChunk, name.size()));
-        if (dirs.size() > UINT32_MAX || names.size() > UINT32_MAX || name.size() > UINT32_MAX)
-          throw std::length_error("claim index: too many files");
-        files.push_back({static_cast<uint32_t>(dirs.size() - 1), static_cast<uint32_t>(names.size() - 1),
-                         static_cast<uint32_t>(names.back().size()), static_cast<uint32_t>(name.size()), r,
-                         kind == Entry::Adr});
-        names.back() += name;
-        oids.push_back(e.oid);
+        if (e.symlink) out.links.push_back(symlink_row(e.path, out.roots[r], e.oid));
+        else out.add(e, r, kind == Entry::Adr);
       });
-  // Two readers, each with its own half of the pack and its own PackReader
-  // (nothing shared but the hand-off), and SQLite's inserts on a third
-  // thread. The facts cache is not consulted: a first build finds it about
-  // empty, and its statements belong to one thread.
+  return out;
+}
+
+// Two readers, each with its own half of the pack and its own PackReader
+// (nothing shared but the hand-off), and SQLite's inserts on a third
+// thread. The facts cache is not consulted: a first build finds it about
+// empty, and its statements belong to one thread.
+void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tree, const Config& config) {
+  const Listing listed = list_items(repo, tree, config);
   index.begin_load();
-  for (const ClaimRow& link : links) index.load(link);
+  for (const ClaimRow& link : listed.links) index.load(link);
   constexpr size_t kBatch = 256;
   Handoff<ClaimRow> handoff(8);
   std::exception_ptr write_failed, read_failed, second_failed;
@@ -109,15 +122,15 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
       handoff.stop();
     }
   });
-  fetch_missing(repo.raw(), oids);  // a partial clone: one fetch, not one per blob
-  const std::vector<size_t> order = pack_read_order(packs_of(repo.raw()), oids);
+  fetch_missing(repo.raw(), listed.oids);  // a partial clone: one fetch, not one per blob
+  const std::vector<size_t> order = pack_read_order(packs_of(repo.raw()), listed.oids);
   auto read = [&](size_t from, size_t to) {
     std::vector<ClaimRow> batch;
     for (size_t i = from; i < to; ++i) {
       const size_t k = order[i];
-      const Listed& f = files[k];
-      std::string path = path_join(dirs[f.dir], std::string_view(names[f.chunk]).substr(f.at, f.size));
-      batch.push_back(claim_row(make_item(path, roots[f.root], f.adr, facts.read(oids[k])), oids[k]));
+      const Listing::File& f = listed.files[k];
+      const git_oid& oid = listed.oids[k];
+      batch.push_back(claim_row(make_item(listed.path(f), listed.roots[f.root], f.adr, facts.read(oid)), oid));
       if (batch.size() == kBatch && !handoff.push(std::exchange(batch, {}))) return;
     }
     if (!batch.empty()) handoff.push(std::move(batch));
@@ -261,13 +274,13 @@ ClaimRow claim_row(const Item& item, const git_oid& oid) {
   r.oid = raw(oid);
   r.root = item.product_root;
   r.kind = item.adr ? ClaimRow::kDecision : ClaimRow::kItem;
-  r.claim = item.claim_key();
-  r.uid = to_lower(trim(item.uid));
-  if (const auto& id = item.claimed_id(); id && id->type != TypeCode::Adr) r.prefix = id->prefix;
-  for (const auto* id : {&item.id, &item.filename_id}) {
-    if (!*id) continue;
-    if ((*id)->type == TypeCode::Adr) r.numbers.push_back({"@" + item.product_root, "ADR", (*id)->number});
-    else r.numbers.push_back({(*id)->prefix, std::string(type_code((*id)->type)), (*id)->number});
+  r.claim = item.claims.key;
+  r.uid = item.claims.uid;
+  r.prefix = item.claims.claimed_prefix();
+  for (const ClaimedId& c : item.claims.ids) {
+    const bool adr = c.id.type == TypeCode::Adr;
+    r.numbers.push_back({adr ? "@" + item.product_root : c.id.prefix, std::string(type_code(c.id.type)), c.id.number,
+                         static_cast<int>(c.source)});
   }
   r.report = !item.findings.empty();
   return r;

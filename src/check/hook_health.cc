@@ -7,8 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "check/hook_install.h"
 #include "check/hook_managers.h"
@@ -25,14 +23,9 @@ constexpr size_t kScriptLimit = 1 << 20;
 std::string record_path(const Repo& repo) { return path_join(repo.common_dir(), "kabsd-guard/hooks-installed"); }
 
 // The script's first MiB, following a symlink as git does; nullopt when it
-// is missing or unreadable.
+// is missing, unreadable or not a regular file at the end.
 std::optional<std::string> read_script(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string s(kScriptLimit, '\0');
-  in.read(s.data(), static_cast<std::streamsize>(s.size()));
-  s.resize(static_cast<size_t>(in.gcount()));
-  return s;
+  return read_regular_prefix_following(path, kScriptLimit);
 }
 
 bool ours_at(const std::string& path) {
@@ -43,6 +36,15 @@ bool ours_at(const std::string& path) {
 bool exists_at(const std::string& path) {
   struct stat st {};
   return lstat(path.c_str(), &st) == 0;
+}
+
+// Why a hook script could not be read: it is gone, or what is there.
+std::string unreadable_why(const std::string& path) {
+  if (!exists_at(path)) return "deleted";
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return "a dangling symlink";
+  if (!S_ISREG(st.st_mode)) return "not a regular file";
+  return "unreadable";
 }
 
 std::string lefthook_fix(const std::string& hook) {
@@ -56,7 +58,7 @@ HookHealth health_of(const std::string& top, const std::string& dir, const std::
   h.path = path_join(dir, name);
   auto content = read_script(h.path);
   if (!content) {
-    h.problem = exists_at(h.path) ? "unreadable, or a dangling symlink" : "deleted";
+    h.problem = unreadable_why(h.path);
     h.fix = "run 'kabsd-guard install'";
     return h;
   }

@@ -8,9 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "check/hook_managers.h"
 #include "git/worktrees.h"
@@ -36,13 +34,12 @@ Kind kind_of(const std::string& path) {
 
 bool lexists(const std::string& path) { return kind_of(path) != Kind::Missing; }
 
-// The file's bytes (following symlinks); nullopt when unreadable.
+// At most the first MiB of the file (following symlinks, as git does; a
+// hook is a script, so that is plenty to recognise it); nullopt when it is
+// unreadable or not a regular file at the end (a FIFO never blocks install).
 std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  constexpr size_t kScriptLimit = 1 << 20;
+  return read_regular_prefix_following(path, kScriptLimit);
 }
 
 // A regular file (not a symlink) that hook_script wrote.

@@ -23,15 +23,29 @@ std::optional<std::string> read_config(const std::string& top, std::string_view 
 
 bool mentions_guard(std::string_view s) { return s.find("kabsd-guard") != std::string_view::npos; }
 
-// Any scalar below `node` that names kabsd-guard.
-bool subtree_mentions_guard(const YAML::Node& node) {
+// A walk of a hook manager's configuration visits at most this many nodes,
+// this deep: aliases can make a 2 KB file a tree of billions (issue 15), and
+// a hook entry is never that far down.
+constexpr int kWalkNodes = 10000;
+constexpr int kWalkDepth = 100;
+
+// Any scalar below `node` that names kabsd-guard, within the walk's budget.
+bool subtree_mentions_guard(const YAML::Node& node, int& budget, int depth = 0) {
+  if (--budget < 0 || depth > kWalkDepth) return false;
   if (node.IsScalar()) return mentions_guard(node.Scalar());
   if (node.IsSequence() || node.IsMap()) {
     for (const auto& child : node) {
-      if (node.IsMap() ? subtree_mentions_guard(child.second) : subtree_mentions_guard(child)) return true;
+      const YAML::Node& next = node.IsMap() ? child.second : child;
+      if (subtree_mentions_guard(next, budget, depth + 1)) return true;
+      if (budget < 0) return false;
     }
   }
   return false;
+}
+
+bool subtree_mentions_guard(const YAML::Node& node) {
+  int budget = kWalkNodes;
+  return subtree_mentions_guard(node, budget);
 }
 
 std::optional<YAML::Node> parse_yaml(const std::string& text) {
@@ -79,19 +93,24 @@ constexpr std::string_view kLefthookFiles[] = {
     "lefthook-local.yml",  ".lefthook-local.yml",   "lefthook-local.yaml",  ".lefthook-local.yaml",
     "lefthook-local.json", ".lefthook-local.json",  "lefthook-local.jsonc", ".lefthook-local.jsonc"};
 
-// Any string below `node` that names kabsd-guard.
-bool json_mentions_guard(const nlohmann::json& node) {
+// Any string below `node` that names kabsd-guard, within the walk's budget
+// (a 1 MiB file can nest arrays 500,000 deep).
+bool json_mentions_guard(const nlohmann::json& node, int& budget, int depth = 0) {
+  if (--budget < 0 || depth > kWalkDepth) return false;
   if (node.is_string()) return mentions_guard(node.get_ref<const std::string&>());
   if (node.is_structured())
-    for (const auto& child : node)
-      if (json_mentions_guard(child)) return true;
+    for (const auto& child : node) {
+      if (json_mentions_guard(child, budget, depth + 1)) return true;
+      if (budget < 0) return false;
+    }
   return false;
 }
 
 bool lefthook_file_runs_guard(std::string_view name, const std::string& text, std::string_view hook) {
   if (name.ends_with(".json") || name.ends_with(".jsonc")) {
     nlohmann::json root = nlohmann::json::parse(text, nullptr, false, /*ignore_comments=*/true);
-    return root.is_object() && root.contains(hook) && json_mentions_guard(root[std::string(hook)]);
+    int budget = kWalkNodes;
+    return root.is_object() && root.contains(hook) && json_mentions_guard(root[std::string(hook)], budget);
   }
   auto root = parse_yaml(text);
   return root && root->IsMap() && subtree_mentions_guard((*root)[std::string(hook)]);

@@ -74,6 +74,25 @@ TEST(HookManagers, LefthookJsonConfig) {
   EXPECT_EQ(config_running_guard(HookManager::Lefthook, top, top + "/.git/hooks", "post-merge"), "");
 }
 
+TEST(HookManagers, HostileLefthookConfigsAreWalkedWithinABudget) {
+  TempDir t;
+  std::string top = t.path();
+  // An alias bomb: nine levels of nine aliases, billions of nodes to walk.
+  std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 10; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 9; ++k) bomb += prev + (k < 8 ? ", " : "]\n");
+  }
+  write_file(top + "/lefthook.yml", bomb + "pre-commit:\n  commands: *a9\n");
+  EXPECT_EQ(config_running_guard(HookManager::Lefthook, top, top + "/.git/hooks", "pre-commit"), "");
+  // 200,000 nested arrays in JSON: no stack overflow.
+  write_file(top + "/lefthook.yml", "");
+  write_file(top + "/lefthook.json",
+             R"({"pre-commit": )" + std::string(200000, '[') + std::string(200000, ']') + "}");
+  EXPECT_EQ(config_running_guard(HookManager::Lefthook, top, top + "/.git/hooks", "pre-commit"), "");
+}
+
 TEST(HookManagers, HuskyScriptBesideItsHooksFolder) {
   TempDir t;
   std::string top = t.path();

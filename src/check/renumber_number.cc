@@ -97,8 +97,8 @@ std::vector<std::string> check_explicit_id(const RenumberPlan& plan, const ItemI
   for_each_source(repo, scan, [&](const std::string& source, const Backlog& b) {
     for (const Item& item : b.items) {
       if (!where.empty()) return;
-      for (const auto* id : {&item.id, &item.filename_id})
-        if (*id && claim_key_of(**id, item.product_root) == key) where = item.path + " (" + source + ")";
+      for (const ClaimedId& c : item.claims.ids)
+        if (claim_key_of(c.id, item.product_root) == key) where = item.path + " (" + source + ")";
     }
   });
   if (!where.empty()) throw RenumberRefused("--to " + to.display() + " is already claimed by " + where);

@@ -31,24 +31,18 @@ std::optional<SeenEverywhere> fast_unless_unreadable(const Repo& repo, const Sca
 
 void add_highest(const Backlog& backlog, Highest& out) {
   for (const Item& item : backlog.items) {
-    for (const auto* id : {&item.id, &item.filename_id}) {
-      if (!*id) continue;
-      if ((*id)->type == TypeCode::Adr) {
+    for (const ClaimedId& c : item.claims.ids) {
+      if (c.id.type == TypeCode::Adr) {
         const Product* p = backlog.config.product_for_path(item.path);
-        if (p) raise(out, {p->prefix, "ADR"}, (*id)->number);
+        if (p) raise(out, {p->prefix, "ADR"}, c.id.number);
       } else {
-        raise(out, {(*id)->prefix, std::string(type_code((*id)->type))}, (*id)->number);
+        raise(out, {c.id.prefix, std::string(type_code(c.id.type))}, c.id.number);
       }
     }
   }
 }
 
-std::vector<SequenceKey> sequence_keys(const Item& item) {
-  std::vector<SequenceKey> out;
-  for (const auto* id : {&item.id, &item.filename_id})
-    if (*id && (*id)->type != TypeCode::Adr) out.push_back({(*id)->prefix, std::string(type_code((*id)->type))});
-  return out;
-}
+std::vector<SequenceKey> sequence_keys(const Item& item) { return item.claims.item_sequences(); }
 
 void for_each_source(const Repo& repo, const ScanOptions& options,
                      const std::function<void(const std::string&, const Backlog&)>& visit) {

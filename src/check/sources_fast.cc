@@ -149,6 +149,7 @@ class Reader {
       auto where = place(snap_.config, path);
       if (!where) continue;
       if (auto old = old_row(path, &index_diff)) count(d.counts, d.keys, *old, -1);
+      d.rows.erase(path);  // deleted, or not a file: no item there now
       // As a full scan sees it: a symlink is reported, not followed (it may
       // point anywhere, a FIFO included); other non-files are not items.
       const std::string full = workdir + "/" + path;
@@ -275,6 +276,72 @@ class StatPass {
   std::future<std::vector<std::string>> background_;
 };
 
+// The branches other than HEAD, each as the files where it differs from
+// HEAD (remembered until HEAD's tree moves), or scanned whole when its
+// layout differs.
+void read_branches(const Repo& repo, const ScanOptions& scan, Snapshot& snap, const std::optional<Tree>& head,
+                   Reader& reader, const std::vector<std::string>& prefixes) {
+  for (const auto& [name, tree] : ref_trees(repo)) {
+    if (git_oid_equal(&tree.id(), &snap.tree.id())) continue;
+    const std::string memo_key = "ref\n" + tree.hex();
+    std::optional<Difference> d;
+    if (auto memo = snap.index->memo(memo_key)) d = decode(*memo);
+    if (!d && same_layout(snap.config, snap.tree, load_products(TreeView(repo, tree), scan).config, tree, scan)) {
+      d = reader.read(tree_delta(repo, head, tree, prefixes), nullptr);
+      if (d) snap.index->put_memo(memo_key, encode(*d));
+    }
+    if (d) reader.add(*d);
+    else add_highest(scan_backlog(TreeView(repo, tree), scan), reader.highest());
+  }
+}
+
+// The working tree's sequences and config, as seen_everywhere reports them.
+struct Worktree {
+  KeyCounts keys;
+  PrefixCounts counts;
+  Config config;
+  bool resolved = false;  // config's prefixes
+};
+
+// The index and the working tree: the files staged (differing from HEAD),
+// then the working-tree files the stat pass found differing from the index;
+// each scanned whole when its layout differs from HEAD's.
+Worktree read_index_and_worktree(const Repo& repo, const ScanOptions& scan, Snapshot& snap,
+                                 const std::optional<Tree>& head, Reader& reader, StatPass& stat_pass,
+                                 const std::vector<std::string>& prefixes) {
+  const Config& config = snap.config;
+  Worktree out{reader.head_keys(), reader.head_counts(), config, false};
+  std::optional<Difference> staged;
+  const std::optional<IndexFile>& index = stat_pass.index();
+  if (index && same_layout(config, snap.tree, *index, scan))
+    staged = reader.read(index_delta(repo, head, *index, prefixes), nullptr);
+  if (staged) reader.add(*staged);
+  else add_highest(scan_backlog(IndexView(repo), scan), reader.highest());
+
+  std::optional<Difference> files;
+  Backlog on_disk = load_products(WorkdirView(repo.workdir()), scan);
+  bool same = staged && config_fingerprint(on_disk.config) == config_fingerprint(config);
+  if (same && !scan.config_text && !config.path.empty()) {
+    same = TreeView(repo, snap.tree).read(config.path, kMaxConfigBytes + 1) ==
+           WorkdirView(repo.workdir()).read(config.path, kMaxConfigBytes + 1);
+  }
+  if (same) files = reader.read_files(repo.workdir(), stat_pass.changes(), *staged);
+  if (files) {
+    reader.add(*files);
+    out.counts = std::move(files->counts);
+    out.keys = std::move(files->keys);
+    return out;
+  }
+  Backlog wt = scan_worktree(repo, scan);
+  add_highest(wt, reader.highest());
+  out.keys.clear();
+  for (const Item& item : wt.items)
+    for (const SequenceKey& key : sequence_keys(item)) out.keys[item.product_root][key]++;
+  out.config = std::move(wt.config);
+  out.resolved = true;
+  return out;
+}
+
 }  // namespace
 
 std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanOptions& scan) {
@@ -298,65 +365,18 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
   if (!snap) return std::nullopt;
   Reader reader(*snap, facts);
   const std::vector<std::string> prefixes = backlog_prefixes(config, scan);
-  SeenEverywhere out;
-
-  for (const auto& [name, tree] : ref_trees(repo)) {
-    if (git_oid_equal(&tree.id(), &head->id())) continue;
-    // What a branch adds to HEAD is remembered until HEAD's tree moves.
-    const std::string memo_key = "ref\n" + tree.hex();
-    std::optional<Difference> d;
-    if (auto memo = snap->index->memo(memo_key)) d = decode(*memo);
-    if (!d && same_layout(snap->config, snap->tree, load_products(TreeView(repo, tree), scan).config, tree, scan)) {
-      d = reader.read(tree_delta(repo, head, tree, prefixes), nullptr);
-      if (d) snap->index->put_memo(memo_key, encode(*d));
-    }
-    if (d) reader.add(*d);
-    else add_highest(scan_backlog(TreeView(repo, tree), scan), reader.highest());
-  }
+  read_branches(repo, scan, *snap, head, reader, prefixes);
 
   release_read_caches(repo.raw());  // branches read: their caches go (memory at 100,000 items)
   if (!repo.is_bare() && !small_index) stat_pass.start(repo, config, /*background=*/false);
-  PrefixCounts worktree_counts = reader.head_counts();
-  KeyCounts worktree_keys = reader.head_keys();
-  Config worktree_config = config;
-  bool resolved = false;  // worktree_config's prefixes
-  if (!repo.is_bare()) {
-    std::optional<Difference> staged;
-    const std::optional<IndexFile>& index = stat_pass.index();
-    if (index && same_layout(config, *head, *index, scan))
-      staged = reader.read(index_delta(repo, head, *index, prefixes), nullptr);
-    if (staged) reader.add(*staged);
-    else add_highest(scan_backlog(IndexView(repo), scan), reader.highest());
-
-    std::optional<Difference> files;
-    Backlog on_disk = load_products(WorkdirView(repo.workdir()), scan);
-    bool same = staged && config_fingerprint(on_disk.config) == config_fingerprint(config);
-    if (same && !scan.config_text && !config.path.empty()) {
-      same = TreeView(repo, *head).read(config.path, kMaxConfigBytes + 1) ==
-             WorkdirView(repo.workdir()).read(config.path, kMaxConfigBytes + 1);
-    }
-    if (same) {
-      files = reader.read_files(repo.workdir(), stat_pass.changes(), *staged);
-    }
-    if (files) {
-      reader.add(*files);
-      worktree_counts = files->counts;
-      worktree_keys = files->keys;
-    } else {
-      Backlog wt = scan_worktree(repo, scan);
-      add_highest(wt, reader.highest());
-      worktree_keys.clear();
-      for (const Item& item : wt.items)
-        for (const SequenceKey& key : sequence_keys(item)) worktree_keys[item.product_root][key]++;
-      worktree_config = wt.config;
-      resolved = true;
-    }
-  }
+  Worktree wt{reader.head_keys(), reader.head_counts(), config, false};
+  if (!repo.is_bare()) wt = read_index_and_worktree(repo, scan, *snap, head, reader, stat_pass, prefixes);
   for_each_sibling_source(repo, scan, [&](const std::string&, const Backlog& b) { add_highest(b, reader.highest()); });
+  SeenEverywhere out;
   out.highest = std::move(reader.highest());
-  if (!resolved) resolve_prefixes(worktree_config, worktree_counts);
-  out.config = std::move(worktree_config);
-  for (const auto& [root, keys] : worktree_keys)
+  if (!wt.resolved) resolve_prefixes(wt.config, wt.counts);
+  out.config = std::move(wt.config);
+  for (const auto& [root, keys] : wt.keys)
     for (const auto& [key, n] : keys)
       if (n > 0) out.item_keys[root].insert(key);
   return out;

@@ -151,125 +151,154 @@ Globals server_globals(const Globals& g, const InstallOptions& o) {
   return out;
 }
 
+// What install did and found, for the text and JSON reports.
+struct InstallReport {
+  bool server = false;
+  std::vector<DirResult> dirs;
+  std::vector<std::string> warnings;
+  bool synced = false;
+  json products = json::array();
+  std::string sequences_text;
+  int rc = kOk;
+};
+
+// Writes the hooks into every folder git runs them from, and records where.
+void install_all_hooks(Session& s, const std::string& binary, InstallReport& r) {
+  const Repo& repo = s.repo();
+  const std::string top = repo.is_bare() ? "" : repo.workdir();
+  std::vector<std::string> before = r.server ? std::vector<std::string>{} : recorded_hooks_dirs(repo);
+  std::vector<std::string> written;
+  for (const HooksDir& d : hooks_dirs(repo)) {
+    r.dirs.push_back({d, r.server ? install_server_hooks(d.path, binary) : install_hooks(d.path, binary, top)});
+    written.push_back(d.path);
+  }
+  if (any_failed(r.dirs)) r.rc = kEnvironment;
+  r.warnings = placement_notes(repo, r.dirs);
+  for (const std::string& old : before)
+    if (std::find(written.begin(), written.end(), old) == written.end())
+      r.warnings.push_back("kabsd-guard's hooks in " + old + " are not run: git runs hooks from " + written.front() +
+                           " now (core.hooksPath); they were installed there. 'kabsd-guard uninstall' before "
+                           "changing core.hooksPath removes them");
+  if (r.server) {
+    // The first push then finds the claim index at the default branch.
+    if (auto head = repo.head_commit()) scan_commit_fast(repo, s.scan_options(), *head);
+  } else if (std::string err = record_hooks_installed(repo, written); !err.empty()) {
+    r.warnings.push_back("cannot record where the hooks went (status --check relies on it): " + err);
+  }
+}
+
+// Raises the stored sequences to what is in use (not for a server without --db).
+void sync_for_install(Session& s, const Globals& g, const std::vector<const Product*>& products, InstallReport& r) {
+  const Repo& repo = s.repo();
+  if (r.server && g.db.empty()) {
+    if (!repo.is_bare()) r.warnings.push_back("--server: the sequences of this repository were not synced");
+    return;
+  }
+  try {
+    auto results = sync_products(repo, s.scan_options(), s.worktree_backlog(), products,
+                                 [&](const Product& p) { return s.db_path(p); }, false);
+    for (const ProductSync& res : results)
+      for (const std::string& w : res.result.warnings) r.warnings.push_back(w);
+    r.synced = true;
+  } catch (const StoreError& e) {
+    r.warnings.push_back(std::string("sync failed: ") + e.what());
+    r.rc = kEnvironment;
+  }
+}
+
+// One product's sequences, stored and in use, as text lines and JSON.
+void report_product(Session& s, const Globals& g, const Product& p, const Highest& highest, InstallReport& r) {
+  const Repo& repo = s.repo();
+  json seqs = json::array();
+  std::string db;
+  std::map<SequenceKey, int64_t> stored;
+  if (!repo.is_bare() || !g.db.empty()) {
+    try {
+      db = s.db_path(p);
+      stored = read_stored(db);
+    } catch (const StoreError& e) {
+      r.warnings.push_back(std::string("cannot read ") + db + ": " + e.what());
+    } catch (const UsageError& e) {
+      r.warnings.push_back(e.what());
+    }
+  }
+  std::ostringstream text;
+  text << "product " << p.key << "  prefix " << p.prefix << "  root " << p.root << "\n";
+  Highest rows = product_sequences(p, s.worktree_backlog(), highest);
+  for (const auto& [key, v] : stored) rows.try_emplace(key, 0);
+  bool any = false;
+  for (const auto& [key, in_use] : rows) {
+    auto it = stored.find(key);
+    if (it == stored.end() && in_use == 0) continue;
+    json jstored = it == stored.end() ? json() : json(it->second);
+    seqs.push_back({{"prefix", key.first}, {"type_code", key.second}, {"stored", jstored}, {"in_use", in_use}});
+    if (in_use == 0 && (it == stored.end() || it->second == 0)) continue;  // unused: one screen
+    text << "  " << std::left << std::setw(10) << key.first << std::setw(5) << key.second << std::right
+         << " stored " << std::setw(6) << (it == stored.end() ? std::string("-") : std::to_string(it->second))
+         << "  in use " << std::setw(6) << in_use << "\n";
+    any = true;
+  }
+  if (!any) text << "  no IDs in use yet\n";
+  r.sequences_text += text.str();
+  r.products.push_back({{"key", p.key}, {"prefix", p.prefix}, {"root", p.root},
+                        {"db", db.empty() ? json() : json(db)}, {"sequences", seqs}});
+}
+
+void print_install_json(const InstallReport& r, const Backlog& backlog, const std::vector<Dup>& dups) {
+  json jd = json::array();
+  for (const Dup& d : dups) {
+    json hints = json::array();
+    for (const std::string& p : d.renumber) hints.push_back("kabsd-guard renumber " + p);
+    jd.push_back({{"kind", d.kind}, {"id", d.id}, {"keep", d.keep}, {"renumber", d.renumber}, {"hints", hints}});
+  }
+  json out = {{"hooks", hooks_json(r.dirs)}, {"server", r.server}, {"backlog", backlog.has_backlog()},
+              {"synced", r.synced}, {"products", r.products}, {"duplicates", jd}, {"warnings", r.warnings}};
+  std::cout << out.dump(2) << "\n";
+}
+
+void print_install_text(const Output& out, const InstallReport& r, const InstallOptions& o, const Backlog& backlog,
+                        const std::vector<Dup>& dups) {
+  print_hooks(out, r.dirs);
+  if (!backlog.has_backlog()) {
+    std::cout << "backlog: no backlog yet (no .kano/backlog_config.toml, no _kano/backlog); "
+                 "the hooks guard it once there is one\n";
+  } else {
+    std::cout << (r.synced ? "sequences synced:\n" : o.no_sync ? "sequences (not synced: --no-sync):\n"
+                  : r.server ? "sequences (a server's hooks need none):\n"
+                             : "sequences (not synced):\n")
+              << r.sequences_text;
+    if (dups.empty()) std::cout << "duplicates: none\n";
+  }
+  for (const Dup& d : dups) {
+    std::cout << out.paint("warning:", "1;33") << " " << (d.kind == "duplicate-id" ? "duplicate ID " : "duplicate uid ")
+              << d.id << ": keep " << d.keep << "\n";
+    for (const std::string& p : d.renumber) std::cout << "  kabsd-guard renumber " << p << "\n";
+  }
+  for (const std::string& w : r.warnings) out.warning(w);
+}
+
 int run_install(const Globals& given, const InstallOptions& o) {
   const std::string binary = own_binary_path();  // before -C changes directory
   const Globals g = server_globals(given, o);
   Session s(g);
   const Repo& repo = s.repo();
+  InstallReport r;
   // A repository that receives pushes gets the server hooks: nobody commits there.
-  const bool server = !o.server.empty() || repo.is_bare();
-  std::vector<DirResult> dirs;
-  const std::string top = repo.is_bare() ? "" : repo.workdir();
-  std::vector<std::string> before = server ? std::vector<std::string>{} : recorded_hooks_dirs(repo);
-  std::vector<std::string> written;
-  for (const HooksDir& d : hooks_dirs(repo)) {
-    dirs.push_back({d, server ? install_server_hooks(d.path, binary) : install_hooks(d.path, binary, top)});
-    written.push_back(d.path);
-  }
-  int rc = any_failed(dirs) ? kEnvironment : kOk;
-  std::vector<std::string> warnings = placement_notes(repo, dirs);
-  for (const std::string& old : before)
-    if (std::find(written.begin(), written.end(), old) == written.end())
-      warnings.push_back("kabsd-guard's hooks in " + old + " are not run: git runs hooks from " + written.front() +
-                         " now (core.hooksPath); they were installed there. 'kabsd-guard uninstall' before "
-                         "changing core.hooksPath removes them");
-  if (server) {
-    // The first push then finds the claim index at the default branch.
-    if (auto head = repo.head_commit()) scan_commit_fast(repo, s.scan_options(), *head);
-  } else if (std::string err = record_hooks_installed(repo, written); !err.empty()) {
-    warnings.push_back("cannot record where the hooks went (status --check relies on it): " + err);
-  }
+  r.server = !o.server.empty() || repo.is_bare();
+  install_all_hooks(s, binary, r);
 
   const Backlog& backlog = s.worktree_backlog();
   std::vector<const Product*> products;
   for (const Product& p : backlog.config.products) products.push_back(&p);
-  bool synced = false;
-  if (!o.no_sync && !products.empty()) {
-    if (server && g.db.empty()) {
-      if (!repo.is_bare()) warnings.push_back("--server: the sequences of this repository were not synced");
-    } else {
-      try {
-        auto results = sync_products(repo, s.scan_options(), backlog, products,
-                                     [&](const Product& p) { return s.db_path(p); }, false);
-        for (const ProductSync& r : results)
-          for (const std::string& w : r.result.warnings) warnings.push_back(w);
-        synced = true;
-      } catch (const StoreError& e) {
-        warnings.push_back(std::string("sync failed: ") + e.what());
-        rc = kEnvironment;
-      }
-    }
-  }
-
-  json jproducts = json::array();
-  std::ostringstream text;
+  if (!o.no_sync && !products.empty()) sync_for_install(s, g, products, r);
   Highest highest;
   if (!products.empty()) highest = highest_everywhere(repo, s.scan_options());
-  for (const Product* p : products) {
-    json seqs = json::array();
-    std::string db;
-    std::map<SequenceKey, int64_t> stored;
-    if (!repo.is_bare() || !g.db.empty()) {
-      try {
-        db = s.db_path(*p);
-        stored = read_stored(db);
-      } catch (const StoreError& e) {
-        warnings.push_back(std::string("cannot read ") + db + ": " + e.what());
-      } catch (const UsageError& e) {
-        warnings.push_back(e.what());
-      }
-    }
-    text << "product " << p->key << "  prefix " << p->prefix << "  root " << p->root << "\n";
-    Highest rows = product_sequences(*p, backlog, highest);
-    for (const auto& [key, v] : stored) rows.try_emplace(key, 0);
-    bool any = false;
-    for (const auto& [key, in_use] : rows) {
-      auto it = stored.find(key);
-      if (it == stored.end() && in_use == 0) continue;
-      json jstored = it == stored.end() ? json() : json(it->second);
-      seqs.push_back({{"prefix", key.first}, {"type_code", key.second}, {"stored", jstored}, {"in_use", in_use}});
-      if (in_use == 0 && (it == stored.end() || it->second == 0)) continue;  // unused: one screen
-      text << "  " << std::left << std::setw(10) << key.first << std::setw(5) << key.second << std::right
-           << " stored " << std::setw(6) << (it == stored.end() ? std::string("-") : std::to_string(it->second))
-           << "  in use " << std::setw(6) << in_use << "\n";
-      any = true;
-    }
-    if (!any) text << "  no IDs in use yet\n";
-    jproducts.push_back({{"key", p->key}, {"prefix", p->prefix}, {"root", p->root},
-                         {"db", db.empty() ? json() : json(db)}, {"sequences", seqs}});
-  }
+  for (const Product* p : products) report_product(s, g, *p, highest, r);
 
   std::vector<Dup> dups = duplicates_of(backlog);
-  if (g.json) {
-    json jd = json::array();
-    for (const Dup& d : dups) {
-      json hints = json::array();
-      for (const std::string& p : d.renumber) hints.push_back("kabsd-guard renumber " + p);
-      jd.push_back({{"kind", d.kind}, {"id", d.id}, {"keep", d.keep}, {"renumber", d.renumber}, {"hints", hints}});
-    }
-    json out = {{"hooks", hooks_json(dirs)}, {"server", server}, {"backlog", backlog.has_backlog()}, {"synced", synced},
-                {"products", jproducts}, {"duplicates", jd}, {"warnings", warnings}};
-    std::cout << out.dump(2) << "\n";
-    return rc;
-  }
-  print_hooks(s.out(), dirs);
-  if (!backlog.has_backlog()) {
-    std::cout << "backlog: no backlog yet (no .kano/backlog_config.toml, no _kano/backlog); "
-                 "the hooks guard it once there is one\n";
-  } else {
-    std::cout << (synced ? "sequences synced:\n" : o.no_sync ? "sequences (not synced: --no-sync):\n"
-                  : server ? "sequences (a server's hooks need none):\n"
-                           : "sequences (not synced):\n")
-              << text.str();
-    if (dups.empty()) std::cout << "duplicates: none\n";
-  }
-  for (const Dup& d : dups) {
-    std::cout << s.out().paint("warning:", "1;33") << " " << (d.kind == "duplicate-id" ? "duplicate ID " : "duplicate uid ")
-              << d.id << ": keep " << d.keep << "\n";
-    for (const std::string& p : d.renumber) std::cout << "  kabsd-guard renumber " << p << "\n";
-  }
-  for (const std::string& w : warnings) s.out().warning(w);
-  return rc;
+  if (g.json) print_install_json(r, backlog, dups);
+  else print_install_text(s.out(), r, o, backlog, dups);
+  return r.rc;
 }
 
 int run_uninstall(const Globals& given, const InstallOptions& o) {

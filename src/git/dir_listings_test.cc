@@ -122,7 +122,7 @@ TEST_F(StatPassWithListings, AnswersAsWithoutThemAcrossChanges) {
   fs::create_directories(r() / "b" / "d0" / "deeper");
   write_file(r() / "b" / "d0" / "deeper" / "n.md", "new\n");
   fs::remove(r() / "b" / "d0" / "3.md");
-  const std::vector<std::string> want{"b/d0/deeper/n.md", "b/d1/4.md", "b/d2/new.md"};
+  const std::vector<std::string> want{"b/d0/3.md", "b/d0/deeper/n.md", "b/d1/4.md", "b/d2/new.md"};  // 3.md: deleted
   EXPECT_EQ(changes(false), want);
   EXPECT_EQ(changes(true), want);
   EXPECT_EQ(changes(true), want);

@@ -113,6 +113,95 @@ std::optional<IndexFile> IndexFile::read(const std::string& path) {
 
 void IndexFileUnmap::operator()(unsigned char* p) const noexcept { ::munmap(p, size); }
 
+namespace {
+
+// The fixed part of the entry at `e` (stat data, mode, id, flags, v3+
+// extended flags) into `entry`: its length, 0 when garbled or truncated.
+size_t read_fixed_part(const unsigned char* e, size_t avail, uint32_t version, IndexEntry& entry) {
+  if (avail < kEntryFixed) return 0;
+  entry.ctime_sec = be32(e);
+  entry.ctime_nsec = be32(e + 4);
+  entry.mtime_sec = be32(e + 8);
+  entry.mtime_nsec = be32(e + 12);
+  entry.dev = be32(e + 16);
+  entry.ino = be32(e + 20);
+  entry.mode = be32(e + 24);
+  entry.uid = be32(e + 28);
+  entry.gid = be32(e + 32);
+  entry.size = be32(e + 36);
+  std::memcpy(entry.oid.id, e + 40, kHashSize);
+  entry.flags = be16(e + 60);
+  size_t fixed = kEntryFixed;
+  if ((entry.flags & kExtended) != 0) {
+    if (version < 3 || avail < kEntryFixed + 2) return 0;
+    entry.ext_flags = be16(e + 62);
+    fixed += 2;
+  }
+  // A sparse-directory entry (sparse index) is a folder: not handled.
+  if ((entry.mode & S_IFMT) == S_IFDIR) return 0;
+  return fixed;
+}
+
+}  // namespace
+
+// Where the entry loop is: v4 paths are built in arena_ and pointed to at the
+// end (it may grow); v2/v3 paths point into the mapping, or with
+// `copy_paths` into arena_, reserved for the most they can take.
+struct IndexFile::PathCursor {
+  bool copy_paths = false;
+  std::vector<size_t> v4_offsets;
+  size_t released = 0;   // the mapped bytes before this are let go
+  size_t prev_off = 0;   // v4: the previous path in the arena
+  size_t prev_len = 0;
+};
+
+// A v4 entry's path (prefix-compressed against the previous one) at `p`,
+// `avail` bytes before the end; `consumed`: the bytes it took.
+bool IndexFile::read_v4_path(const unsigned char* p, size_t avail, size_t i, PathCursor& c,
+                             std::string_view& path, size_t& consumed) {
+  uint64_t strip = 0;
+  size_t used = 0;
+  if (!read_varint(p, avail, strip, used)) return false;
+  const void* nul = std::memchr(p + used, 0, avail - used);
+  if (nul == nullptr || strip > c.prev_len) return false;
+  const size_t suffix = static_cast<size_t>(static_cast<const unsigned char*>(nul) - (p + used));
+  const size_t keep = c.prev_len - static_cast<size_t>(strip);
+  const size_t off = arena_.size();
+  arena_.resize(off + keep + suffix);
+  if (keep > 0) std::memmove(arena_.data() + off, arena_.data() + c.prev_off, keep);
+  if (suffix > 0) std::memcpy(arena_.data() + off + keep, p + used, suffix);
+  c.v4_offsets[i] = off;
+  path = std::string_view(arena_.data() + off, keep + suffix);
+  consumed = used + suffix + 1;
+  c.prev_off = off;
+  c.prev_len = keep + suffix;
+  return true;
+}
+
+// A v2/v3 entry's path, NUL-padded to a multiple of 8 bytes with the fixed
+// part (`fixed` bytes at d + pos); `entry_len`: the whole entry's length.
+bool IndexFile::read_v2_path(size_t pos, size_t fixed, size_t end, PathCursor& c, std::string_view& path,
+                             size_t& entry_len) {
+  const unsigned char* d = data_.get();
+  const unsigned char* p = d + pos + fixed;
+  const void* nul = std::memchr(p, 0, end - pos - fixed);
+  if (nul == nullptr) return false;
+  const size_t len = static_cast<size_t>(static_cast<const unsigned char*>(nul) - p);
+  entry_len = (fixed + len + 8) & ~size_t{7};  // 1..8 NULs of padding
+  if (entry_len > end - pos) return false;
+  path = std::string_view(reinterpret_cast<const char*>(p), len);
+  if (!c.copy_paths) return true;
+  const size_t off = arena_.size();
+  arena_.insert(arena_.end(), p, p + len);  // within the reservation: no move
+  path = std::string_view(arena_.data() + off, len);
+  if (pos + entry_len - c.released >= kReleaseStep) {
+    const size_t upto = (pos + entry_len) & ~(kReleaseStep - 1);
+    ::madvise(const_cast<unsigned char*>(d) + c.released, upto - c.released, MADV_DONTNEED);
+    c.released = upto;
+  }
+  return true;
+}
+
 bool IndexFile::parse(size_t size, bool copy_paths) {
   const unsigned char* d = data_.get();
   if (std::memcmp(d, "DIRC", 4) != 0) return false;
@@ -125,87 +214,31 @@ bool IndexFile::parse(size_t size, bool copy_paths) {
   if (count > (end - pos) / (kEntryFixed + 2)) return false;  // cannot fit
   entries_.resize(count);
 
-  // v4 paths are built in arena_ and pointed to at the end (it may grow);
-  // v2/v3 paths point into the mapping, or with `copy_paths` into arena_,
-  // reserved for the most they can take.
-  std::vector<size_t> v4_offsets;
+  PathCursor cursor;
+  cursor.copy_paths = copy_paths && version != 4;
   if (version == 4) {
-    v4_offsets.resize(count);
+    cursor.v4_offsets.resize(count);
     arena_.reserve(size * 2);
   } else if (copy_paths) {
     arena_.reserve(end - pos - size_t{count} * kEntryFixed);
   }
-  size_t released = 0;  // the mapped bytes before this are let go
-  std::string_view prev;  // the previous path (v2/v3; v4 reads the arena)
-  size_t prev_off = 0, prev_len = 0;
+  std::string_view prev;
   int prev_stage = -1;
-
   for (uint32_t i = 0; i < count; ++i) {
-    if (end - pos < kEntryFixed) return false;
-    const unsigned char* e = d + pos;
     IndexEntry& entry = entries_[i];
-    entry.ctime_sec = be32(e);
-    entry.ctime_nsec = be32(e + 4);
-    entry.mtime_sec = be32(e + 8);
-    entry.mtime_nsec = be32(e + 12);
-    entry.dev = be32(e + 16);
-    entry.ino = be32(e + 20);
-    entry.mode = be32(e + 24);
-    entry.uid = be32(e + 28);
-    entry.gid = be32(e + 32);
-    entry.size = be32(e + 36);
-    std::memcpy(entry.oid.id, e + 40, kHashSize);
-    entry.flags = be16(e + 60);
-    size_t fixed = kEntryFixed;
-    if ((entry.flags & kExtended) != 0) {
-      if (version < 3 || end - pos < kEntryFixed + 2) return false;
-      entry.ext_flags = be16(e + 62);
-      fixed += 2;
-    }
-    // A sparse-directory entry (sparse index) is a folder: not handled.
-    if ((entry.mode & S_IFMT) == S_IFDIR) return false;
-
-    const unsigned char* p = e + fixed;
-    const size_t avail = end - pos - fixed;
+    const size_t fixed = read_fixed_part(d + pos, end - pos, version, entry);
+    if (fixed == 0) return false;
     std::string_view path;
+    size_t taken = 0;
     if (version == 4) {
-      const size_t last_off = prev_off;
-      uint64_t strip = 0;
-      size_t used = 0;
-      if (!read_varint(p, avail, strip, used)) return false;
-      const void* nul = std::memchr(p + used, 0, avail - used);
-      if (nul == nullptr || strip > prev_len) return false;
-      const size_t suffix = static_cast<size_t>(static_cast<const unsigned char*>(nul) - (p + used));
-      const size_t keep = prev_len - static_cast<size_t>(strip);
-      const size_t off = arena_.size();
-      arena_.resize(off + keep + suffix);
-      if (keep > 0) std::memmove(arena_.data() + off, arena_.data() + prev_off, keep);
-      if (suffix > 0) std::memcpy(arena_.data() + off + keep, p + used, suffix);
-      v4_offsets[i] = off;
-      path = std::string_view(arena_.data() + off, keep + suffix);
-      prev = std::string_view(arena_.data() + last_off, prev_len);  // the arena may have moved
-      pos += fixed + used + suffix + 1;
-      prev_off = off;
-      prev_len = keep + suffix;
-    } else {
-      const void* nul = std::memchr(p, 0, avail);
-      if (nul == nullptr) return false;
-      const size_t len = static_cast<size_t>(static_cast<const unsigned char*>(nul) - p);
-      const size_t entry_len = (fixed + len + 8) & ~size_t{7};  // 1..8 NULs of padding
-      if (entry_len > end - pos) return false;
-      path = std::string_view(reinterpret_cast<const char*>(p), len);
-      pos += entry_len;
-      if (copy_paths) {
-        const size_t off = arena_.size();
-        arena_.insert(arena_.end(), p, p + len);  // within the reservation: no move
-        path = std::string_view(arena_.data() + off, len);
-      }
-      if (copy_paths && pos - released >= kReleaseStep) {
-        const size_t upto = pos & ~(kReleaseStep - 1);
-        ::madvise(const_cast<unsigned char*>(d) + released, upto - released, MADV_DONTNEED);
-        released = upto;
-      }
+      if (!read_v4_path(d + pos + fixed, end - pos - fixed, i, cursor, path, taken)) return false;
+      // The arena may have moved: the previous path is the one before this.
+      if (i > 0) prev = std::string_view(arena_.data() + cursor.v4_offsets[i - 1], prev.size());
+      taken += fixed;
+    } else if (!read_v2_path(pos, fixed, end, cursor, path, taken)) {
+      return false;
     }
+    pos += taken;
     const size_t name_len = entry.flags & kNameMask;
     if (path.empty() || (name_len < kNameMask ? path.size() != name_len : path.size() < kNameMask)) {
       return false;
@@ -223,12 +256,16 @@ bool IndexFile::parse(size_t size, bool copy_paths) {
   }
   if (version == 4) {
     for (uint32_t i = 0; i < count; ++i) {
-      entries_[i].path = std::string_view(arena_.data() + v4_offsets[i], entries_[i].path.size());
+      entries_[i].path = std::string_view(arena_.data() + cursor.v4_offsets[i], entries_[i].path.size());
     }
   }
+  return parse_extensions(pos, end);
+}
 
-  // Extensions: 4-byte signature, 4-byte size, data. Upper-case first byte:
-  // optional, may be skipped; anything else must be understood.
+// Extensions: 4-byte signature, 4-byte size, data. Upper-case first byte:
+// optional, may be skipped; anything else must be understood.
+bool IndexFile::parse_extensions(size_t pos, size_t end) {
+  const unsigned char* d = data_.get();
   while (end - pos >= 8) {
     const unsigned char* sig = d + pos;
     const size_t len = be32(sig + 4);

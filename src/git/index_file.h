@@ -99,7 +99,13 @@ class IndexFile {
   };
 
   IndexFile() = default;
+  struct PathCursor;
   bool parse(size_t size, bool copy_paths);
+  bool read_v4_path(const unsigned char* p, size_t avail, size_t i, PathCursor& c, std::string_view& path,
+                    size_t& consumed);
+  bool read_v2_path(size_t pos, size_t fixed, size_t end, PathCursor& c, std::string_view& path,
+                    size_t& entry_len);
+  bool parse_extensions(size_t pos, size_t end);
   bool parse_tree_extension(const unsigned char* data, size_t size);
   size_t lower_bound(std::string_view path) const;
 

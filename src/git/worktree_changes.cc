@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <span>
 #include <thread>
 
@@ -75,25 +76,41 @@ DirListing read_listing(int fd) {
 
 bool is_regular_mode(uint32_t mode) { return mode == 0100644 || mode == 0100755; }
 
-// The regular files the index has directly in a folder, each name once, in
-// index order. `here`: the index entries below the folder; `skip`: the
-// length of the folder's path and its '/'.
-std::vector<std::string_view> tracked_files(std::span<const IndexEntry> here, size_t skip) {
-  std::vector<std::string_view> out;
+// What the index has directly in a folder: its regular files, each name
+// once, in index order, and its subfolders. `here`: the index entries below
+// the folder; `skip`: the length of the folder's path and its '/'.
+struct Tracked {
+  std::vector<std::string_view> files, subdirs;
+};
+Tracked tracked_files(std::span<const IndexEntry> here, size_t skip) {
+  Tracked out;
   for (auto it = here.begin(); it != here.end();) {
     std::string_view name = std::string_view(it->path).substr(skip);
     size_t slash = name.find('/');
     if (slash != std::string_view::npos) {  // a subfolder's entries: jump past them
       std::string_view sub = name.substr(0, slash + 1);
+      out.subdirs.push_back(name.substr(0, slash));
       it = std::partition_point(it, here.end(), [&](const IndexEntry& e) {
         return std::string_view(e.path).substr(skip).substr(0, sub.size()) <= sub;
       });
       continue;
     }
-    if (is_regular_mode(it->mode) && (out.empty() || out.back() != name)) out.push_back(name);
+    if (is_regular_mode(it->mode) && (out.files.empty() || out.files.back() != name)) out.files.push_back(name);
     ++it;
   }
   return out;
+}
+
+// A file the index has and the working tree no longer has as a regular file
+// (deleted, or now a folder or symlink): it differs from the index, as `git
+// status` says. Not an entry git keeps out of the working tree on purpose
+// (skip-worktree: a sparse checkout) or a conflict.
+bool gone_differs(const IndexEntry& e) { return e.stage() == 0 && is_regular_mode(e.mode) && !e.skip_worktree(); }
+
+// Every such file below a folder that is not on disk.
+void all_gone(std::span<const IndexEntry> entries, std::vector<std::string>& changed) {
+  for (const IndexEntry& e : entries)
+    if (gone_differs(e)) changed.emplace_back(e.path);
 }
 
 // One folder: its changed files and subfolders. Its names come from the
@@ -103,21 +120,22 @@ void scan_dir(const std::string& workdir, const std::string& rel, const IndexFil
               const View::SkipDir& skip_dir, const DirListings& listings, int64_t started, Found& found,
               std::vector<std::string>& subdirs) {
   std::string full = rel.empty() ? workdir : workdir + "/" + rel;
-  Fd fd(open(full.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  struct stat dir_st;
-  if (!fd || fstat(fd.get(), &dir_st) != 0) return;
-  const DirStat now = DirStat::of(dir_st);
-
   // The index entries below this folder: each lookup searches only them,
   // and compares only what follows the folder's path, which they share.
   const std::span<const IndexEntry> here = index.below(rel);
+  Fd fd(open(full.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  struct stat dir_st;
+  if (!fd || fstat(fd.get(), &dir_st) != 0) return all_gone(here, found.changed);
+  const DirStat now = DirStat::of(dir_st);
+
   const size_t skip = rel.empty() ? 0 : rel.size() + 1;
   auto find = [&](std::string_view name) -> const IndexEntry* {
     auto it = std::partition_point(here.begin(), here.end(),
                                    [&](const IndexEntry& e) { return std::string_view(e.path).substr(skip) < name; });
     return it != here.end() && std::string_view(it->path).substr(skip) == name && it->stage() == 0 ? &*it : nullptr;
   };
-  const std::vector<std::string_view> tracked = tracked_files(here, skip);
+  const Tracked in_index = tracked_files(here, skip);
+  const std::vector<std::string_view>& tracked = in_index.files;
   auto is_tracked = [&](std::string_view name) { return std::binary_search(tracked.begin(), tracked.end(), name); };
 
   const DirListing* saved = listings.find(rel, now);
@@ -138,11 +156,14 @@ void scan_dir(const std::string& workdir, const std::string& rel, const IndexFil
   }
 
   std::string path, name;
+  std::vector<bool> on_disk(tracked.size());  // tracked files found as regular files
+  std::set<std::string_view> dirs_on_disk;
   auto visit = [&](char type, std::string_view entry) {
     path.assign(rel);
     if (!rel.empty()) path += '/';
     path += entry;
     if (type == 'd') {  // no stat needed
+      dirs_on_disk.insert(entry);
       if (!skip_dir(entry)) subdirs.push_back(path);
       return;
     }
@@ -150,19 +171,32 @@ void scan_dir(const std::string& workdir, const std::string& rel, const IndexFil
     struct stat st;
     if (fstatat(fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
     if (S_ISDIR(st.st_mode)) {
+      dirs_on_disk.insert(entry);
       if (!skip_dir(entry)) subdirs.push_back(path);
     } else if (S_ISREG(st.st_mode)) {
       const IndexEntry* e = find(entry);
+      if (e) on_disk[static_cast<size_t>(std::lower_bound(tracked.begin(), tracked.end(), entry) - tracked.begin())] = true;
       if (!e || !stat_matches(*e, st, index)) found.changed.push_back(path);
     }
+  };
+  // What the index has here and the folder does not: deleted files, and the
+  // files of deleted subfolders.
+  auto add_gone = [&] {
+    for (size_t i = 0; i < tracked.size(); ++i)
+      if (!on_disk[i])
+        if (const IndexEntry* e = find(tracked[i]); e && gone_differs(*e)) found.changed.emplace_back(e->path);
+    for (std::string_view sub : in_index.subdirs)
+      if (!dirs_on_disk.count(sub) && !skip_dir(sub)) all_gone(index.below(rel.empty() ? std::string(sub) : rel + '/' + std::string(sub)), found.changed);
   };
   if (saved) {
     for (std::string_view t : tracked) visit('f', t);
     for (const DirListing::Entry& e : saved->entries)
       if (!is_tracked(e.name)) visit(e.type, e.name);
+    add_gone();
     return;
   }
   for (const DirListing::Entry& e : fresh.entries) visit(e.type, e.name);
+  add_gone();
   if (DirListings::settled(now, started)) {
     // Keep what the index does not list: subfolders and untracked files.
     std::erase_if(fresh.entries, [&](const DirListing::Entry& e) { return e.type != 'd' && is_tracked(e.name); });

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "git/testing.h"
 #include "model/layout.h"
 
@@ -42,10 +44,38 @@ TEST(WorktreeChanges, ModifiedAndUntrackedFilesOnlyBelowTheFoldersAsked) {
   write_file(r / "b" / "_trash" / "new.md", "pruned\n");
   write_file(r / "other" / "o.md", "changed, not asked\n");
   fs::create_symlink("4.md", r / "b" / "d1" / "link.md");
-  fs::remove(r / "b" / "d0" / "0.md");  // deleted: nothing to read
-  EXPECT_EQ(changes(r, {"b"}), (std::vector<std::string>{"b/d1/4.md", "b/d2/new.md"}));
+  fs::remove(r / "b" / "d0" / "0.md");  // deleted: it differs from the index too
+  EXPECT_EQ(changes(r, {"b"}), (std::vector<std::string>{"b/d0/0.md", "b/d1/4.md", "b/d2/new.md"}));
   EXPECT_EQ(changes(r, {"b/d2", "other"}), (std::vector<std::string>{"b/d2/new.md", "other/o.md"}));
   EXPECT_TRUE(changes(r, {"missing"}).empty());
+}
+
+// A deleted file, folder or backlog folder, and a file that became a
+// folder, differ from the index as `git status` says; a sparse checkout's
+// skip-worktree files, absent on purpose, do not.
+TEST(WorktreeChanges, FilesTheWorkingTreeNoLongerHasAreListed) {
+  TempDir dir;
+  const fs::path& r = dir.path();
+  old_files_committed(r);
+  fs::remove(r / "b" / "d1" / "1.md");
+  fs::remove_all(r / "b" / "d2");
+  fs::remove(r / "b" / "d0" / "0.md");
+  fs::create_directories(r / "b" / "d0" / "0.md");
+  auto listed = changes(r, {"b"});
+  EXPECT_EQ(listed.size(), 12u);  // 0.md, 1.md and the ten files of d2
+  EXPECT_TRUE(std::is_sorted(listed.begin(), listed.end()));
+  EXPECT_EQ(listed.front(), "b/d0/0.md");
+  EXPECT_EQ(listed.at(1), "b/d1/1.md");
+  EXPECT_EQ(listed.at(2).rfind("b/d2/", 0), 0u);
+  fs::remove_all(r / "b");
+  // A folder that is gone takes all its files, pruned ones too: the caller
+  // places what it reads.
+  EXPECT_EQ(changes(r, {"b"}).size(), 31u);
+  sh("git -C " + quote(r.native()) + " checkout -q -- b && git -C " + quote(r.native()) +
+     " update-index --skip-worktree b/d1/4.md");
+  fs::remove(r / "b" / "d1" / "4.md");
+  listed = changes(r, {"b"});
+  EXPECT_EQ(std::count(listed.begin(), listed.end(), "b/d1/4.md"), 0);
 }
 
 TEST(WorktreeChanges, SameSizeRewriteIsCaughtByItsTimestamp) {

@@ -149,40 +149,92 @@ std::string derive_prefix(std::string_view key) {
   return "XX";
 }
 
-Config parse_config(std::string_view toml_text, std::string config_path, std::string base) {
-  Config config;
-  config.path = std::move(config_path);
-  config.base = std::move(base);
-  ConfigReader r{config};
-  // toml++ is not to see what it cannot handle: invalid UTF-8 reaches an
-  // unreachable branch in it (issue 15).
+namespace {
+
+// Refuses what toml++ is not to see (issue 15): over 1 MiB, invalid UTF-8
+// (an unreachable branch in it), control characters but tab and line ends,
+// non-ASCII outside strings. The ASCII text to parse, or nullopt (warned).
+std::optional<std::string> text_for_toml(std::string_view toml_text, ConfigReader& r) {
   if (toml_text.size() > kMaxConfigBytes) {
     r.warn(0, "the config is larger than the limit of 1 MiB; ignored");
-    return config;
+    return std::nullopt;
   }
   if (!is_utf8(toml_text)) {
     r.warn(0, "the config is not valid UTF-8; ignored");
-    return config;
+    return std::nullopt;
   }
-  // TOML allows no control characters but tab and line ends, and toml++
-  // reaches an unreachable branch on some of them.
   int line = 1;
   for (char c : toml_text) {
     const auto u = static_cast<unsigned char>(c);
     if (c == '\n') ++line;
     if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F) {
       r.warn(line, "the config holds a control character (byte " + std::to_string(u) + "); ignored");
-      return config;
+      return std::nullopt;
     }
   }
   AsciiToml ascii = ascii_toml(toml_text);
   if (!ascii.ok) {
     r.warn(ascii.error_line, ascii.error);
-    return config;
+    return std::nullopt;
   }
+  return std::move(ascii.text);
+}
+
+// The product `[products.<key>]` describes, or nullopt when it cannot be read
+// (warned).
+std::optional<Product> read_product(const Config& config, std::string_view key, const toml::table& t,
+                                    ConfigReader& r) {
+  Product p;
+  p.key = std::string(key);
+  const std::string what = "product " + quote_path(p.key) + ": ";
+  p.configured = true;
+  p.name = r.text(t, "name", what + "name").value_or(p.key);
+  std::optional<std::string> root;
+  if (t.contains("backlog_root")) {
+    root = r.path(t, "backlog_root", what + "backlog_root", config.base, "the product is not read");
+    if (!root) return std::nullopt;
+  } else if (safe_key(p.key)) {
+    root = path_join(config.base, std::string(kProductsDir) + "/" + p.key);
+  } else {
+    r.warn(ConfigReader::line_of(t), "product " + quote_path(p.key) +
+                                         " has no backlog_root and a key that cannot name a folder; "
+                                         "the product is not read");
+    return std::nullopt;
+  }
+  p.root = *root;
+  p.cache_root = config.cache_root;
+  if (t.contains("cache_root"))
+    if (auto c = r.path(t, "cache_root", what + "cache_root", "", "the shared cache root is used"))
+      p.cache_root = *c;
+  if (!safe_key(p.key)) {
+    p.db_refused = unsafe_key_reason(p.key);
+    r.warn(ConfigReader::line_of(t), p.db_refused);
+  }
+  std::string prefix = to_upper(r.text(t, "prefix", what + "prefix").value_or(std::string()));
+  if (!prefix.empty()) {
+    if (valid_prefix(prefix)) {
+      p.prefix = prefix;
+      p.prefix_from = Product::PrefixFrom::Config;
+    } else {
+      r.warn(ConfigReader::line_of(*t.get("prefix")),
+             what + "prefix '" + prefix + "' is not letters and digits; ignored");
+    }
+  }
+  return p;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view toml_text, std::string config_path, std::string base) {
+  Config config;
+  config.path = std::move(config_path);
+  config.base = std::move(base);
+  ConfigReader r{config};
+  std::optional<std::string> ascii = text_for_toml(toml_text, r);
+  if (!ascii) return config;
   toml::table tbl;
   try {
-    tbl = toml::parse(ascii.text, config.path);
+    tbl = toml::parse(*ascii, config.path);
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
     msg << "cannot parse the config: " << e.description();
@@ -194,49 +246,10 @@ Config parse_config(std::string_view toml_text, std::string config_path, std::st
   if (const toml::table* cache = tbl["shared"]["cache"].as_table())
     if (auto root = r.path(*cache, "root", "[shared.cache] root", "", "the default .kano/cache/backlog is used"))
       config.cache_root = *root;
-
   if (const toml::table* products = tbl["products"].as_table()) {
-    for (const auto& [key, node] : *products) {
-      const toml::table* t = node.as_table();
-      if (!t) continue;
-      Product p;
-      p.key = std::string(key.str());
-      const std::string what = "product " + quote_path(p.key) + ": ";
-      p.configured = true;
-      p.name = r.text(*t, "name", what + "name").value_or(p.key);
-      std::optional<std::string> root;
-      if (t->contains("backlog_root")) {
-        root = r.path(*t, "backlog_root", what + "backlog_root", config.base, "the product is not read");
-        if (!root) continue;
-      } else if (safe_key(p.key)) {
-        root = path_join(config.base, std::string(kProductsDir) + "/" + p.key);
-      } else {
-        r.warn(ConfigReader::line_of(*t), "product " + quote_path(p.key) +
-                                              " has no backlog_root and a key that cannot name a folder; "
-                                              "the product is not read");
-        continue;
-      }
-      p.root = *root;
-      p.cache_root = config.cache_root;
-      if (t->contains("cache_root"))
-        if (auto c = r.path(*t, "cache_root", what + "cache_root", "", "the shared cache root is used"))
-          p.cache_root = *c;
-      if (!safe_key(p.key)) {
-        p.db_refused = unsafe_key_reason(p.key);
-        r.warn(ConfigReader::line_of(*t), p.db_refused);
-      }
-      std::string prefix = to_upper(r.text(*t, "prefix", what + "prefix").value_or(std::string()));
-      if (!prefix.empty()) {
-        if (valid_prefix(prefix)) {
-          p.prefix = prefix;
-          p.prefix_from = Product::PrefixFrom::Config;
-        } else {
-          r.warn(ConfigReader::line_of(*t->get("prefix")),
-                 what + "prefix '" + prefix + "' is not letters and digits; ignored");
-        }
-      }
-      config.products.push_back(std::move(p));
-    }
+    for (const auto& [key, node] : *products)
+      if (const toml::table* t = node.as_table())
+        if (auto p = read_product(config, key.str(), *t, r)) config.products.push_back(std::move(*p));
   }
   return config;
 }
@@ -273,9 +286,8 @@ void resolve_prefixes(Config& config, const std::vector<Item>& items) {
   // Count the prefixes the items of each product carry.
   PrefixCounts counts;  // root -> prefix -> n
   for (const Item& item : items) {
-    const auto& id = item.claimed_id();
-    if (!id || id->type == TypeCode::Adr) continue;
-    counts[item.product_root][id->prefix]++;
+    std::string prefix = item.claims.claimed_prefix();
+    if (!prefix.empty()) counts[item.product_root][prefix]++;
   }
   resolve_prefixes(config, counts);
 }

@@ -120,6 +120,7 @@ TEST(ModelConfig, DiscoveredAndPrefixFromItems) {
   items[0].id = ItemId{"DEMO", TypeCode::Task, 1};
   items[1].id = ItemId{"DEMO", TypeCode::Task, 2};
   items[2].id = ItemId{"OLD", TypeCode::Task, 3};
+  for (Item& item : items) settle_claims(item);
   resolve_prefixes(c, items);
   const Product* demo = c.find("demo");
   EXPECT_EQ(demo->prefix, "DEMO");
@@ -136,6 +137,7 @@ TEST(ModelConfig, ConfiguredPrefixWinsAndWarns) {
   std::vector<Item> items(1);
   items[0].product_root = "_kano/backlog/products/p";
   items[0].id = ItemId{"OLD", TypeCode::Bug, 1};
+  settle_claims(items[0]);
   resolve_prefixes(c, items);
   EXPECT_EQ(c.products[0].prefix, "NEW");
   ASSERT_EQ(c.findings.size(), 1u);

@@ -16,8 +16,7 @@ using Groups = std::map<std::string, std::vector<const Item*>>;
 Groups by_claim(const std::vector<Item>& items) {
   Groups g;
   for (const Item& item : items) {
-    std::string key = item.claim_key();
-    if (!key.empty()) g[key].push_back(&item);
+    if (!item.claims.key.empty()) g[item.claims.key].push_back(&item);
   }
   return g;
 }
@@ -25,7 +24,7 @@ Groups by_claim(const std::vector<Item>& items) {
 Groups by_uid(const std::vector<Item>& items) {
   Groups g;
   for (const Item& item : items)
-    if (!item.uid.empty()) g[to_lower(item.uid)].push_back(&item);
+    if (!item.claims.uid.empty()) g[item.claims.uid].push_back(&item);
   return g;
 }
 
@@ -53,12 +52,12 @@ bool claimants_are_old(const std::vector<const Item*>& claimants,
     std::vector<size_t>& options = may_be.emplace_back();
     for (size_t j = 0; j < baseline_claimants.size(); ++j) {
       const Item& old = *baseline_claimants[j];
-      const std::string old_uid = to_lower(old.uid);
+      const std::string& old_uid = old.claims.uid;
       for (const Item* c : copies) {
         const std::string* was_at = &c->path;
         if (renames)
           if (auto it = renames->find(c->path); it != renames->end()) was_at = &it->second;
-        if ((!old_uid.empty() && to_lower(c->uid) == old_uid) || old.path == *was_at) {
+        if ((!old_uid.empty() && c->claims.uid == old_uid) || old.path == *was_at) {
           options.push_back(j);
           break;
         }

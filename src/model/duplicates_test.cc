@@ -12,6 +12,7 @@ Item make(std::string path, std::string id, std::string uid) {
   i.product_root = "p";
   i.id = parse_id(id);
   i.uid = std::move(uid);
+  settle_claims(i);
   return i;
 }
 
@@ -110,8 +111,10 @@ TEST(ModelDuplicates, DocumentsClaimNothing) {
   std::vector<Item> now{make("a.md", "A-TSK-1", U1), make("A-TSK-0001_GUIDE.md", "A-TSK-1", "")};
   now[1].id.reset();
   now[1].filename_id = parse_id("A-TSK-1");
+  settle_claims(now[1]);
   EXPECT_EQ(find_duplicates(now, &old).size(), 1u);  // an item without frontmatter id claims its name
   now[1].document = true;
+  settle_claims(now[1]);
   EXPECT_TRUE(find_duplicates(now, &old).empty());
   EXPECT_TRUE(find_duplicates(now, nullptr).empty());
   EXPECT_FALSE(now[1].claimed_id());

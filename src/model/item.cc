@@ -26,25 +26,8 @@ void warn(Item& item, const char* kind, int line, std::string message) {
 
 }  // namespace
 
-std::string claim_key_of(const ItemId& id, std::string_view product_root) {
-  if (id.type == TypeCode::Adr) return std::string(product_root) + ":" + id.display();
-  return id.display();
-}
-
-const std::optional<ItemId>& Item::claimed_id() const {
-  static const std::optional<ItemId> none;
-  if (document) return none;
-  return id ? id : filename_id;
-}
-
-std::string Item::claim_key() const {
-  const auto& cid = claimed_id();
-  return cid ? claim_key_of(*cid, product_root) : std::string();
-}
-
-std::string Item::identity() const {
-  if (!uid.empty()) return "uid:" + to_lower(uid);
-  return "path:" + path;
+void settle_claims(Item& item) {
+  item.claims = claims_of(item.id, item.filename_id, item.uid, item.document, item.product_root);
 }
 
 FileFacts facts_of(std::string_view content) {
@@ -71,7 +54,10 @@ FileFacts facts_of(std::string_view content) {
   return f;
 }
 
-Item make_item(std::string path, std::string product_root, bool adr, const FileFacts& facts) {
+namespace {
+
+// make_item without the claims.
+Item read_facts(std::string path, std::string product_root, bool adr, const FileFacts& facts) {
   Item item;
   item.path = std::move(path);
   item.product_root = std::move(product_root);
@@ -127,6 +113,26 @@ Item make_item(std::string path, std::string product_root, bool adr, const FileF
     warn(item, "id-filename-mismatch", facts.id_line,
          "the filename carries no ID (expected " + item.id->display() + "_<slug>.md)");
   }
+  return item;
+}
+
+}  // namespace
+
+Item make_item(std::string path, std::string product_root, bool adr, const FileFacts& facts) {
+  Item item = read_facts(std::move(path), std::move(product_root), adr, facts);
+  settle_claims(item);
+  return item;
+}
+
+Item unreadable_item(std::string path, std::string product_root, bool adr, std::string why) {
+  Item item;
+  item.path = std::move(path);
+  item.product_root = std::move(product_root);
+  item.adr = adr;
+  item.filename_id = parse_filename_id(basename(item.path));
+  item.unreadable = true;
+  item.findings.push_back({"unreadable", Severity::Warning, item.path, 0, std::move(why)});
+  settle_claims(item);
   return item;
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/claims.h"
 #include "model/finding.h"
 #include "model/frontmatter_limits.h"
 #include "model/id.h"
@@ -21,6 +22,8 @@ struct Item {
   std::string path;          // repository-relative
   std::string product_root;  // repository-relative product root holding it
   bool adr = false;
+  // The file's IDs as read (for findings and messages). What the file
+  // claims is `claims`, computed from them once by make_item.
   std::optional<ItemId> filename_id;
   std::optional<ItemId> id;  // the frontmatter id: the item's real ID
   std::string uid;           // as written; empty when missing
@@ -35,16 +38,17 @@ struct Item {
   // name's ID. A check must not pass over it (check/check.h).
   bool unreadable = false;
   std::vector<Finding> findings;
+  // What the file claims (model/claims.h): every consumer reads this.
+  Claims claims;
 
   // The ID this file claims: its frontmatter id, else its filename's ID;
   // none for a document.
-  const std::optional<ItemId>& claimed_id() const;
-  // Duplicate key of the claimed ID: the display ID for items; ADR numbers
-  // are per product, so "<product_root>:ADR-0001". Empty when none.
-  std::string claim_key() const;
+  const std::optional<ItemId>& claimed_id() const { return claims.claimed(); }
+  // Duplicate key of the claimed ID (claim_key_of). Empty when none.
+  const std::string& claim_key() const { return claims.key; }
   // Identity (contract section 5): the uid, or for a file without one, its
   // path.
-  std::string identity() const;
+  std::string identity() const { return claims.identity(path); }
 };
 
 // What a file's bytes say about it, independent of where the file sits:
@@ -82,7 +86,12 @@ Item make_item(std::string path, std::string product_root, bool adr, const FileF
 // make_item(facts_of(content)): reads one file (or blob).
 Item read_item(std::string path, std::string product_root, bool adr, std::string_view content);
 
-// The claim key of an ID found in `product_root` (see Item::claim_key).
-std::string claim_key_of(const ItemId& id, std::string_view product_root);
+// Computes item.claims from the fields read (id, filename_id, uid, document,
+// product_root). make_item does; an item assembled by hand (a test) must.
+void settle_claims(Item& item);
+
+// A file no engine could read (Item::unreadable): it claims its file name's
+// ID and carries the finding `unreadable` with `why`.
+Item unreadable_item(std::string path, std::string product_root, bool adr, std::string why);
 
 }  // namespace kg

@@ -24,110 +24,118 @@ void escape_to(std::string& out, char32_t cp) {
   out += buf;
 }
 
+enum class In { Normal, Comment, Basic, Literal, MultiBasic, MultiLiteral };
+
+// One pass over the text: each step consumes the bytes at `i` in the current
+// state and returns how many; 0 means refused (r.error is set).
+class Asciifier {
+ public:
+  explicit Asciifier(std::string_view s) : s_(s) {}
+
+  AsciiToml run() {
+    for (size_t i = 0; i < s_.size();) {
+      const char c = s_[i];
+      if (c == '\n') ++line_;
+      const size_t n = static_cast<unsigned char>(c) < 0x80 ? ascii(i) : non_ascii(i);
+      if (n == 0) return r_;
+      i += n;
+    }
+    r_.ok = true;
+    return r_;
+  }
+
+ private:
+  bool at(size_t i, std::string_view what) const { return s_.substr(i, what.size()) == what; }
+
+  size_t refuse(const char* where) {
+    r_.error = std::string("a character that is not ASCII ") + where + "; the config is not read";
+    r_.error_line = line_;
+    return 0;
+  }
+
+  // Dropped in a comment, escaped in a string that has escapes, refused
+  // elsewhere.
+  size_t non_ascii(size_t i) {
+    size_t len = 1;
+    const char32_t cp = decode(s_, i, &len);
+    switch (in_) {
+      case In::Comment: break;
+      case In::Basic:
+      case In::Literal:
+      case In::MultiBasic: escape_to(r_.text, cp); break;
+      case In::MultiLiteral: return refuse("in a multi-line literal string (''')");
+      case In::Normal: return refuse("outside a quoted string");
+    }
+    return len;
+  }
+
+  // Copies `token` and enters `next`.
+  size_t enter(std::string_view token, In next) {
+    r_.text += token;
+    in_ = next;
+    return token.size();
+  }
+
+  size_t ascii(size_t i) {
+    const char c = s_[i];
+    switch (in_) {
+      case In::Normal: return normal(i);
+      case In::Comment:
+        if (c == '\n') in_ = In::Normal;
+        r_.text += c;
+        return 1;
+      case In::Basic:
+      case In::MultiBasic: return basic(i);
+      case In::Literal: return literal(c);
+      case In::MultiLiteral:
+        if (at(i, "'''")) return enter("'''", In::Normal);
+        r_.text += c;
+        return 1;
+    }
+    return 1;
+  }
+
+  size_t normal(size_t i) {
+    const char c = s_[i];
+    if (at(i, "\"\"\"")) return enter("\"\"\"", In::MultiBasic);
+    if (at(i, "'''")) return enter("'''", In::MultiLiteral);
+    if (c == '\'') return enter("\"", In::Literal);  // a literal string is written as a basic one
+    if (c == '#') in_ = In::Comment;
+    else if (c == '"') in_ = In::Basic;
+    r_.text += c;
+    return 1;
+  }
+
+  size_t basic(size_t i) {
+    const char c = s_[i];
+    if (c == '\\' && i + 1 < s_.size()) {
+      if (static_cast<unsigned char>(s_[i + 1]) >= 0x80) return refuse("after a backslash");
+      if (s_[i + 1] == '\n') ++line_;
+      r_.text.append(s_.substr(i, 2));
+      return 2;
+    }
+    if (in_ == In::MultiBasic && at(i, "\"\"\"")) return enter("\"\"\"", In::Normal);
+    if (in_ == In::Basic && (c == '"' || c == '\n')) in_ = In::Normal;
+    r_.text += c;
+    return 1;
+  }
+
+  size_t literal(char c) {
+    if (c == '\'') return enter("\"", In::Normal);
+    if (c == '"' || c == '\\') r_.text += '\\';
+    else if (c == '\n') in_ = In::Normal;  // unterminated: toml++ reports it
+    r_.text += c;
+    return 1;
+  }
+
+  std::string_view s_;
+  AsciiToml r_;
+  In in_ = In::Normal;
+  int line_ = 1;
+};
+
 }  // namespace
 
-AsciiToml ascii_toml(std::string_view s) {
-  enum class In { Normal, Comment, Basic, Literal, MultiBasic, MultiLiteral };
-  AsciiToml r;
-  In in = In::Normal;
-  int line = 1;
-  auto at = [&](size_t i, std::string_view what) { return s.substr(i, what.size()) == what; };
-  auto refuse = [&](const char* where) {
-    r.error = std::string("a character that is not ASCII ") + where + "; the config is not read";
-    r.error_line = line;
-    return r;
-  };
-  for (size_t i = 0; i < s.size();) {
-    const char c = s[i];
-    const bool ascii = static_cast<unsigned char>(c) < 0x80;
-    if (c == '\n') ++line;
-    if (!ascii) {
-      size_t len = 1;
-      const char32_t cp = decode(s, i, &len);
-      switch (in) {
-        case In::Comment: break;  // dropped
-        case In::Basic:
-        case In::Literal:
-        case In::MultiBasic: escape_to(r.text, cp); break;
-        case In::MultiLiteral: return refuse("in a multi-line literal string (''')");
-        case In::Normal: return refuse("outside a quoted string");
-      }
-      i += len;
-      continue;
-    }
-    switch (in) {
-      case In::Normal:
-        if (c == '#') {
-          in = In::Comment;
-        } else if (at(i, "\"\"\"")) {
-          r.text += "\"\"\"";
-          i += 3;
-          in = In::MultiBasic;
-          continue;
-        } else if (at(i, "'''")) {
-          r.text += "'''";
-          i += 3;
-          in = In::MultiLiteral;
-          continue;
-        } else if (c == '"') {
-          in = In::Basic;
-        } else if (c == '\'') {
-          r.text += '"';  // a literal string is written as a basic one
-          ++i;
-          in = In::Literal;
-          continue;
-        }
-        r.text += c;
-        break;
-      case In::Comment:
-        if (c == '\n') in = In::Normal;
-        r.text += c;
-        break;
-      case In::Basic:
-      case In::MultiBasic:
-        if (c == '\\' && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80)
-          return refuse("after a backslash");
-        if (c == '\\' && i + 1 < s.size()) {
-          if (s[i + 1] == '\n') ++line;
-          r.text.append(s.substr(i, 2));
-          i += 2;
-          continue;
-        }
-        if (in == In::MultiBasic && at(i, "\"\"\"")) {
-          r.text += "\"\"\"";
-          i += 3;
-          in = In::Normal;
-          continue;
-        }
-        if (in == In::Basic && (c == '"' || c == '\n')) in = In::Normal;
-        r.text += c;
-        break;
-      case In::Literal:
-        if (c == '\'') {
-          r.text += '"';
-          in = In::Normal;
-        } else if (c == '"' || c == '\\') {
-          r.text += '\\';
-          r.text += c;
-        } else {
-          if (c == '\n') in = In::Normal;  // unterminated: toml++ reports it
-          r.text += c;
-        }
-        break;
-      case In::MultiLiteral:
-        if (at(i, "'''")) {
-          r.text += "'''";
-          i += 3;
-          in = In::Normal;
-          continue;
-        }
-        r.text += c;
-        break;
-    }
-    ++i;
-  }
-  r.ok = true;
-  return r;
-}
+AsciiToml ascii_toml(std::string_view s) { return Asciifier(s).run(); }
 
 }  // namespace kg

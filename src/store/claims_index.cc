@@ -19,7 +19,11 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, oid BLOB NOT NULL, root BLOB NOT NULL,"
     " kind INTEGER NOT NULL, claim BLOB NOT NULL, uid BLOB NOT NULL, prefix BLOB NOT NULL,"
-    " p1 BLOB, t1 TEXT, n1 INTEGER, p2 BLOB, t2 TEXT, n2 INTEGER, report INTEGER NOT NULL) WITHOUT ROWID;"
+    " report INTEGER NOT NULL) WITHOUT ROWID;"
+    // What each file claims (model/claims.h), one row per ID: its source
+    // (0 frontmatter, 1 file name) and its sequence and number.
+    "CREATE TABLE IF NOT EXISTS claims (path BLOB NOT NULL, src INTEGER NOT NULL, p BLOB NOT NULL,"
+    " t TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (path, src)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS counts (root BLOB, prefix BLOB, n INTEGER NOT NULL,"
     " PRIMARY KEY (root, prefix)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS keys (root BLOB, p BLOB, t TEXT, n INTEGER NOT NULL,"
@@ -32,12 +36,11 @@ constexpr const char* kSchema =
 constexpr const char* kIndexes =
     "CREATE INDEX IF NOT EXISTS files_claim ON files(claim);"
     "CREATE INDEX IF NOT EXISTS files_uid ON files(uid);"
-    "CREATE INDEX IF NOT EXISTS files_n1 ON files(p1, t1, n1) WHERE p1 IS NOT NULL;"
-    "CREATE INDEX IF NOT EXISTS files_n2 ON files(p2, t2, n2) WHERE p2 IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS claims_seq ON claims(p, t, n);"
     "CREATE INDEX IF NOT EXISTS files_report ON files(report) WHERE report = 1;";
 
 constexpr const char* kDrop =
-    "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS counts;"
+    "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS claims; DROP TABLE IF EXISTS counts;"
     "DROP TABLE IF EXISTS seqs; DROP TABLE IF EXISTS keys;"
     "DROP TABLE IF EXISTS memo;";
 
@@ -69,31 +72,15 @@ ClaimRow row_of(const Statement& st) {
   r.claim = st.column_blob(4);
   r.uid = st.column_blob(5);
   r.prefix = st.column_blob(6);
-  for (int i : {7, 10})
-    if (!st.column_is_null(i))
-      r.numbers.push_back({st.column_blob(i), st.column_text(i + 1), st.column_int64(i + 2)});
-  r.report = st.column_int64(13) != 0;
-  return r;
+  r.report = st.column_int64(7) != 0;
+  return r;  // its numbers: ClaimIndex::numbers_of
 }
 
 constexpr const char* kInsertRow =
-    "INSERT INTO files (path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2, report) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO files (path, oid, root, kind, claim, uid, prefix, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kInsertClaim = "INSERT INTO claims (path, src, p, t, n) VALUES (?, ?, ?, ?, ?)";
 
-void bind_row(Statement& ins, const ClaimRow& row) {
-  ins.bind_blob(1, row.path).bind_blob(2, row.oid).bind_blob(3, row.root).bind(4, int64_t{row.kind});
-  ins.bind_blob(5, row.claim).bind_blob(6, row.uid).bind_blob(7, row.prefix);
-  for (size_t i = 0; i < 2; ++i) {
-    int col = 8 + static_cast<int>(i) * 3;
-    if (i < row.numbers.size())
-      ins.bind_blob(col, row.numbers[i].prefix).bind(col + 1, row.numbers[i].type).bind(col + 2, row.numbers[i].n);
-    else
-      ins.bind_null(col).bind_null(col + 1).bind_null(col + 2);
-  }
-  ins.bind(14, int64_t{row.report ? 1 : 0});
-}
-
-constexpr const char* kColumns = "path, oid, root, kind, claim, uid, prefix, p1, t1, n1, p2, t2, n2, report";
+constexpr const char* kColumns = "path, oid, root, kind, claim, uid, prefix, report";
 
 }  // namespace
 
@@ -119,6 +106,35 @@ ClaimIndex::~ClaimIndex() {
   }
 }
 
+void ClaimIndex::insert(const ClaimRow& row) {
+  Statement& ins = prepared(kInsertRow);
+  ins.bind_blob(1, row.path).bind_blob(2, row.oid).bind_blob(3, row.root).bind(4, int64_t{row.kind});
+  ins.bind_blob(5, row.claim).bind_blob(6, row.uid).bind_blob(7, row.prefix).bind(8, int64_t{row.report ? 1 : 0});
+  ins.step();
+  for (const ClaimRow::Number& num : row.numbers) {
+    Statement& claim = prepared(kInsertClaim);
+    claim.bind_blob(1, row.path).bind(2, int64_t{num.source}).bind_blob(3, num.prefix).bind(4, num.type);
+    claim.bind(5, num.n);
+    claim.step();
+  }
+}
+
+std::vector<ClaimRow::Number> ClaimIndex::numbers_of(const std::string& path) {
+  std::vector<ClaimRow::Number> out;
+  Statement& st = prepared("SELECT src, p, t, n FROM claims WHERE path = ? ORDER BY src");
+  st.bind_blob(1, path);
+  while (st.step())
+    out.push_back({st.column_blob(1), st.column_text(2), st.column_int64(3), static_cast<int>(st.column_int64(0))});
+  return out;
+}
+
+std::vector<ClaimRow> ClaimIndex::rows_of(Statement& st) {
+  std::vector<ClaimRow> rows;
+  while (st.step()) rows.push_back(row_of(st));
+  for (ClaimRow& r : rows) r.numbers = numbers_of(r.path);
+  return rows;
+}
+
 Statement& ClaimIndex::prepared(const char* sql) {
   auto& slot = statements_[sql];
   if (!slot) slot = std::make_unique<Statement>(db_->prepare(sql));
@@ -139,7 +155,7 @@ void ClaimIndex::set_state(const std::string& state) {
 }
 
 void ClaimIndex::clear() {
-  db_->exec("DELETE FROM files; DELETE FROM counts; DELETE FROM seqs; DELETE FROM keys; DELETE FROM meta; DELETE FROM memo;");
+  db_->exec("DELETE FROM files; DELETE FROM claims; DELETE FROM counts; DELETE FROM seqs; DELETE FROM keys; DELETE FROM meta; DELETE FROM memo;");
 }
 
 void ClaimIndex::adjust_counts(const ClaimRow& row, int delta) {
@@ -173,29 +189,25 @@ int64_t ClaimIndex::item_count() {
 
 void ClaimIndex::put(const ClaimRow& row) {
   remove(row.path);
-  Statement& ins = prepared(kInsertRow);
-  bind_row(ins, row);
   for (const ClaimRow::Number& num : row.numbers) {
     Statement& seq = prepared("INSERT OR IGNORE INTO seqs (p, t) VALUES (?, ?)");
     seq.bind_blob(1, num.prefix).bind(2, num.type);
     seq.step();
   }
-  ins.step();
+  insert(row);
   adjust_counts(row, 1);
 }
 
 void ClaimIndex::begin_load() {
   clear();
   db_->exec("DROP INDEX IF EXISTS files_claim; DROP INDEX IF EXISTS files_uid;"
-            "DROP INDEX IF EXISTS files_n1; DROP INDEX IF EXISTS files_n2; DROP INDEX IF EXISTS files_report;");
+            "DROP INDEX IF EXISTS claims_seq; DROP INDEX IF EXISTS files_report;");
   load_ = std::make_unique<Load>();
 }
 
 void ClaimIndex::load(const ClaimRow& row) {
   if (!load_) throw std::logic_error("ClaimIndex::load outside begin_load/end_load");
-  Statement& ins = prepared(kInsertRow);
-  bind_row(ins, row);
-  ins.step();
+  insert(row);
   if (row.kind != ClaimRow::kSymlink) ++load_->items;
   if (!row.prefix.empty()) ++load_->counts[{row.root, row.prefix}];
   for (const ClaimRow::Number& num : row.numbers) {
@@ -231,9 +243,11 @@ void ClaimIndex::end_load() {
 void ClaimIndex::remove(const std::string& path) {
   std::optional<ClaimRow> old = get(path);
   if (!old) return;
-  Statement& del = prepared("DELETE FROM files WHERE path = ?");
-  del.bind_blob(1, path);
-  del.step();
+  for (const char* sql : {"DELETE FROM files WHERE path = ?", "DELETE FROM claims WHERE path = ?"}) {
+    Statement& del = prepared(sql);
+    del.bind_blob(1, path);
+    del.step();
+  }
   adjust_counts(*old, -1);
 }
 
@@ -244,6 +258,7 @@ std::optional<ClaimRow> ClaimIndex::get(const std::string& path) {
   if (!st.step()) return std::nullopt;
   ClaimRow row = row_of(st);
   st.reset();
+  row.numbers = numbers_of(row.path);
   return row;
 }
 
@@ -257,8 +272,7 @@ std::vector<ClaimRow> ClaimIndex::related(const std::set<std::string>& claims, c
       if (v.empty()) continue;
       Statement& st = prepared(sql);
       st.bind_blob(1, v);
-      while (st.step()) {
-        ClaimRow r = row_of(st);
+      for (ClaimRow& r : rows_of(st)) {
         std::string path = r.path;
         out.try_emplace(std::move(path), std::move(r));
       }
@@ -283,10 +297,7 @@ std::vector<ClaimRow> ClaimIndex::check_rows() {
       " OR claim IN (SELECT claim FROM files WHERE length(claim) > 0 GROUP BY claim HAVING COUNT(*) > 1)"
       " OR uid IN (SELECT uid FROM files WHERE length(uid) > 0 GROUP BY uid HAVING COUNT(*) > 1)"
       " ORDER BY path";
-  std::vector<ClaimRow> rows;
-  Statement& st = prepared(sql.c_str());
-  while (st.step()) rows.push_back(row_of(st));
-  return rows;
+  return rows_of(prepared(sql.c_str()));
 }
 
 std::map<std::pair<std::string, std::string>, int64_t> ClaimIndex::highest() {
@@ -297,15 +308,9 @@ std::map<std::pair<std::string, std::string>, int64_t> ClaimIndex::highest() {
   }
   std::map<std::pair<std::string, std::string>, int64_t> out;
   for (const auto& key : keys) {
-    for (const char* sql : {"SELECT MAX(n1) FROM files WHERE p1 = ? AND t1 = ?",
-                            "SELECT MAX(n2) FROM files WHERE p2 = ? AND t2 = ?"}) {
-      Statement& st = prepared(sql);
-      st.bind_blob(1, key.first).bind(2, key.second);
-      if (st.step() && !st.column_is_null(0)) {
-        int64_t& v = out[key];
-        v = std::max(v, st.column_int64(0));
-      }
-    }
+    Statement& st = prepared("SELECT MAX(n) FROM claims WHERE p = ? AND t = ?");
+    st.bind_blob(1, key.first).bind(2, key.second);
+    if (st.step() && !st.column_is_null(0)) out[key] = st.column_int64(0);
   }
   return out;
 }

@@ -25,13 +25,16 @@ namespace kg {
 class Database;
 class Statement;
 
-// One file of the snapshot. Numbers: the frontmatter and filename IDs it
-// carries, keyed (prefix, type code); a decision's key is ("@" + root,
-// "ADR") because its prefix is its product's.
+// One file of the snapshot: a row of `files`. Numbers: the IDs it carries
+// (model/claims.h: Claims::ids, frontmatter and file name), keyed (prefix,
+// type code), each a row of the child table `claims`; a decision's key is
+// ("@" + root, "ADR") because its prefix is its product's.
 struct ClaimRow {
   struct Number {
     std::string prefix, type;
     int64_t n = 0;
+    int source = 0;  // ClaimSource: 0 frontmatter, 1 file name
+    friend bool operator==(const Number&, const Number&) = default;
   };
   std::string path;    // repository-relative
   std::string oid;     // raw 20-byte blob id
@@ -95,6 +98,9 @@ class ClaimIndex {
   explicit ClaimIndex(std::unique_ptr<Database> db);
   void adjust_counts(const ClaimRow& row, int delta);
   Statement& prepared(const char* sql);  // made once, reset for reuse
+  void insert(const ClaimRow& row);  // the row and its claims
+  std::vector<ClaimRow::Number> numbers_of(const std::string& path);
+  std::vector<ClaimRow> rows_of(Statement& st);  // each with its numbers
   std::unique_ptr<Database> db_;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;  // by static SQL text
   std::unique_ptr<Load> load_;  // during a bulk load

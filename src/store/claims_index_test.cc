@@ -146,6 +146,54 @@ TEST(ClaimIndex, AnIndexOfAnotherBuildStartsOver) {
   EXPECT_EQ(index->size(), 0u);
 }
 
+// The IDs a file claims are rows of the child table `claims`, each with its
+// source: they come back as they went in, and go with the file.
+TEST(ClaimIndex, ClaimsAreChildRowsWithTheirSource) {
+  TempDir dir;
+  auto index = ClaimIndex::open(dir.path().string());
+  ASSERT_TRUE(index);
+  ClaimRow r = row("a.md", "KG-TSK-0007", "u1", "", 0);
+  r.numbers.push_back({"KG", "TSK", 7, 0});
+  r.numbers.push_back({"KG", "TSK", 9, 1});  // its file name says KG-TSK-0009
+  index->put(r);
+  ASSERT_TRUE(index->get("a.md"));
+  EXPECT_EQ(index->get("a.md")->numbers, r.numbers);
+  EXPECT_EQ(index->related({"KG-TSK-0007"}, {}, {}).at(0).numbers, r.numbers);
+  EXPECT_EQ((index->highest()[{"KG", "TSK"}]), 9);
+  EXPECT_EQ((index->key_counts()["p"][{"KG", "TSK"}]), 2);
+  index->remove("a.md");
+  EXPECT_EQ(index->highest().count({"KG", "TSK"}), 0u);
+  Database db((dir.path() / "kabsd-guard" / "cache-claims.sqlite3").string(), Database::Mode::ReadWriteCreate);
+  index.reset();
+  auto st = db.prepare("SELECT COUNT(*) FROM claims");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.column_int64(0), 0) << "a removed file leaves no claim rows";
+}
+
+// An index written by an older build with another schema (the claims as
+// fixed p1/n1, p2/n2 columns of `files`) is dropped by the build
+// fingerprint and made again with this one's.
+TEST(ClaimIndex, AnOlderSchemaIsReplaced) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "kabsd-guard");
+  const std::string file = (dir.path() / "kabsd-guard" / "cache-claims.sqlite3").string();
+  {
+    Database old(file, Database::Mode::ReadWriteCreate);
+    old.exec("CREATE TABLE files (path BLOB PRIMARY KEY, oid BLOB NOT NULL, root BLOB NOT NULL,"
+             " kind INTEGER NOT NULL, claim BLOB NOT NULL, uid BLOB NOT NULL, prefix BLOB NOT NULL,"
+             " p1 BLOB, t1 TEXT, n1 INTEGER, p2 BLOB, t2 TEXT, n2 INTEGER, report INTEGER NOT NULL) WITHOUT ROWID;"
+             "CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
+             "INSERT INTO meta VALUES ('state', 'tree-0');"
+             "PRAGMA user_version=" + std::to_string(cache_user_version("claims") ^ 1));
+  }
+  auto index = ClaimIndex::open(dir.path().string());
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->state(), "");
+  ClaimRow r = row("a.md", "KG-TSK-0003", "u1", "KG", 3);
+  index->put(r);
+  EXPECT_EQ(index->get("a.md")->numbers, r.numbers);
+}
+
 TEST(ClaimIndex, StateAndMemoSurviveReopeningAndTheMemoDiesWithTheState) {
   TempDir dir;
   {

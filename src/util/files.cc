@@ -21,8 +21,10 @@ bool Fd::close() {
   return ::close(fd) == 0;
 }
 
-std::optional<std::string> read_regular_prefix(const std::string& path, size_t max_bytes) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+namespace {
+
+std::optional<std::string> read_prefix(const std::string& path, size_t max_bytes, int flags) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | flags));
   struct stat st {};
   if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   std::string out(std::min<size_t>(max_bytes, static_cast<size_t>(st.st_size)), '\0');
@@ -36,6 +38,16 @@ std::optional<std::string> read_regular_prefix(const std::string& path, size_t m
   }
   out.resize(done);
   return out;
+}
+
+}  // namespace
+
+std::optional<std::string> read_regular_prefix(const std::string& path, size_t max_bytes) {
+  return read_prefix(path, max_bytes, O_NOFOLLOW);
+}
+
+std::optional<std::string> read_regular_prefix_following(const std::string& path, size_t max_bytes) {
+  return read_prefix(path, max_bytes, 0);
 }
 
 std::string replace_file(const std::string& path, std::string_view content, mode_t mode, bool sync) {

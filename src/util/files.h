@@ -30,6 +30,9 @@ class Fd {
 // through a symbolic link (O_NOFOLLOW), never blocking on a FIFO or device
 // (O_NONBLOCK, then fstat). nullopt for anything else or on an error.
 std::optional<std::string> read_regular_prefix(const std::string& path, size_t max_bytes);
+// The same, following symbolic links (as git does for a hook script): still
+// only a regular file at the end, never a FIFO or device.
+std::optional<std::string> read_regular_prefix_following(const std::string& path, size_t max_bytes);
 
 // Writes `content` to `path` through a temporary file beside it renamed into
 // place, so a reader sees the old file or the new one, never a part. With

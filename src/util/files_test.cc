@@ -57,6 +57,27 @@ TEST_F(UtilFiles, ReplaceFileReportsWhatFailedAndLeavesNothing) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
 }
 
+TEST_F(UtilFiles, ReadsAPrefixOfRegularFilesOnlyWithOrWithoutFollowingSymlinks) {
+  const std::string file = (dir_ / "f").string(), link = (dir_ / "l").string(), fifo = (dir_ / "p").string();
+  const std::string to_fifo = (dir_ / "lp").string(), dangling = (dir_ / "d").string();
+  ASSERT_EQ(replace_file(file, "0123456789", 0644, false), "");
+  ASSERT_EQ(symlink("f", link.c_str()), 0);
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);  // opened without a writer: must not block
+  ASSERT_EQ(symlink("p", to_fifo.c_str()), 0);
+  ASSERT_EQ(symlink("nowhere", dangling.c_str()), 0);
+
+  EXPECT_EQ(read_regular_prefix(file, 4), "0123");
+  EXPECT_EQ(read_regular_prefix(file, 100), "0123456789");
+  EXPECT_EQ(read_regular_prefix(link, 100), std::nullopt);
+  EXPECT_EQ(read_regular_prefix(fifo, 100), std::nullopt);
+
+  EXPECT_EQ(read_regular_prefix_following(link, 3), "012");
+  EXPECT_EQ(read_regular_prefix_following(to_fifo, 100), std::nullopt);
+  EXPECT_EQ(read_regular_prefix_following(fifo, 100), std::nullopt);
+  EXPECT_EQ(read_regular_prefix_following(dangling, 100), std::nullopt);
+  EXPECT_EQ(read_regular_prefix_following(dir_.string(), 100), std::nullopt);
+}
+
 TEST_F(UtilFiles, FdClosesOnceAndReportsIt) {
   Fd fd(::open((dir_ / "f").c_str(), O_WRONLY | O_CREAT, 0644));
   ASSERT_TRUE(fd);

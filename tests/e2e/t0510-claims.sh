@@ -149,4 +149,39 @@ test_expect_success 'post-merge warns about a duplicate the merge brought in, as
   cmp fast.err slow.err && grep "DEMO-TSK-0041" fast.err && grep "brought the duplicate" fast.err
 '
 
+# sequences REPO: the product's stored sequences, one "prefix|code|n" a line.
+sequences() {
+  sqlite3 "$1/.kano/cache/backlog/backlog.demo.chunks.v1.db" \
+    "SELECT prefix, type_code, next_number FROM id_sequences ORDER BY 1, 2"
+}
+
+# Issue 13: the fast path once kept the sequences of a file deleted in the
+# working tree (not staged) while the full scan dropped them. The working
+# tree is what git status sees; the deleted file's number still counts in
+# the floor through the index and HEAD, on both paths.
+test_expect_success 'a file deleted in the working tree: post-* sync writes what a full scan writes' '
+  new_repo d &&
+  add_item d DEMO-TSK-0001 $(uid_n 1) one &&
+  add_item d OLD-TSK-0007 $(uid_n 7) foreign &&
+  KABSD_GUARD_SKIP=1 git -C d commit -qm two &&
+  kabsd-guard -C d hook post-commit 2>/dev/null &&
+  rm "d/$(item_path OLD-TSK-0007 foreign)" &&
+  rm -rf d/.kano/cache &&
+  kabsd-guard -C d hook post-merge 0 2>fast.err &&
+  sequences d >fast.seq &&
+  rm -rf d/.kano/cache &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C d hook post-merge 0 2>slow.err &&
+  sequences d >slow.seq &&
+  cat fast.seq &&
+  cmp fast.seq slow.seq &&
+  ! grep "^OLD|" fast.seq &&
+  kabsd-guard -C d status --json >fast.json &&
+  KABSD_GUARD_NO_CACHE=1 kabsd-guard -C d status --json >slow.json &&
+  cmp fast.json slow.json &&
+  git -C d checkout -q -- . &&
+  rm -rf d/.kano/cache &&
+  kabsd-guard -C d hook post-merge 0 2>/dev/null &&
+  sequences d | grep "^OLD|TSK|7$"
+'
+
 test_done

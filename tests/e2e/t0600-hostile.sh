@@ -165,6 +165,15 @@ test_expect_success 'FIFOs named like hook-manager configuration files block nei
   KG -C ff status --check >/dev/null
 '
 
+test_expect_success 'a FIFO in place of a hook blocks neither status --check nor install' '
+  new_repo fh && KG -C fh install >/dev/null &&
+  rm fh/.git/hooks/post-merge && mkfifo fh/.git/hooks/post-merge &&
+  test_expect_code 1 KG -C fh status --check >out &&
+  grep "post-merge .*OFF .*not a regular file" out &&
+  test_expect_code 3 KG -C fh install >out 2>err &&
+  grep "post-merge .*failed" out && grep "post-merge.* is not a file" err
+'
+
 # As root every folder can be read: the check runs as nobody then.
 test_expect_success 'an items folder that cannot be listed is a finding, not a silent pass' '
   new_repo r && add_item r DEMO-TSK-0001 $(uid_n 1) && git -C r commit -qm one &&
