@@ -2,6 +2,7 @@
 
 #include <git2/sys/repository.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -35,21 +36,31 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
+constexpr std::string_view kExtraRefs = "refs/kabsd-guard/extra/";
+
+bool is_hex_id(std::string_view s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 // What one `git fast-export --show-original-ids` stream holds: the original
-// (sha256) id of each mark, and the refs it writes.
+// (sha256) id of each mark, and the refs it writes; and the stream to import,
+// where a commit exported by its bare id is given a ref name under `extra`.
 struct Exported {
   std::unordered_map<std::string, std::string> marks;  // ":12" -> sha256 hex
   std::set<std::string> refs;
+  std::string stream;
 };
 
-Exported parse_stream(const std::string& s) {
+Exported parse_stream(const std::string& s, std::string_view extra) {
   Exported e;
+  e.stream.reserve(s.size());
   std::string mark;
   size_t p = 0;
   while (p < s.size()) {
     size_t eol = s.find('\n', p);
     if (eol == std::string::npos) eol = s.size();
     const std::string_view line(s.data() + p, eol - p);
+    const size_t start = p;
     p = eol + 1;
     if (line.starts_with("data ")) {
       p += std::stoull(std::string(line.substr(5)));
@@ -59,12 +70,26 @@ Exported parse_stream(const std::string& s) {
     } else if (line.starts_with("original-oid ") && !mark.empty()) {
       e.marks[mark] = line.substr(13);
     } else if (line.starts_with("commit ") || line.starts_with("reset ")) {
-      e.refs.insert(std::string(line.substr(line.find(' ') + 1)));
+      const size_t sp = line.find(' ');
+      std::string ref(line.substr(sp + 1));
+      if (is_hex_id(ref)) {
+        ref = std::string(extra) + ref;
+        e.stream.append(line.substr(0, sp + 1)).append(ref).append("\n");
+        e.refs.insert(ref);
+        mark.clear();
+        continue;
+      }
+      e.refs.insert(ref);
       mark.clear();
     } else if (line.starts_with("tag ")) {
       e.refs.insert("refs/tags/" + std::string(line.substr(4)));
       mark.clear();
+    } else if (line.starts_with("M 160000 ")) {
+      // A gitlink (submodule): its sha256 commit id cannot be a SHA-1 tree
+      // entry, and a submodule holds no backlog item of this repository.
+      continue;
     }
+    e.stream.append(s, start, std::min(p, s.size()) - start);
   }
   return e;
 }
@@ -141,28 +166,28 @@ GitLocation Sha1Mirror::location() const {
   return where;
 }
 
-void Sha1Mirror::sync(git_repository* mirror) {
-  const GitLocation real = location();
-  const GitResult head = GitCommand({"rev-parse", "-q", "--verify", "HEAD^{commit}"}).at(real).run();
-  const GitResult branch = GitCommand({"symbolic-ref", "-q", "HEAD"}).at(real).run();
+// Runs `git fast-export` of `revs` (incremental through the marks files)
+// into `git fast-import` in the mirror and records the new objects' SHA-1
+// ids. A revision given as a bare object id (a commit on no ref) is written
+// under refs/kabsd-guard/extra/<id>: fast-import wants a ref name.
+std::set<std::string> Sha1Mirror::export_revs(const std::vector<std::string>& revs) {
   const std::string em = dir_ + "/export-marks", im = dir_ + "/import-marks";
-  std::vector<std::string> args{"fast-export",      "--show-original-ids", "--signed-tags=strip",
-                                "--tag-of-filtered-object=drop", "--export-marks=" + em + ".new",
-                                "--branches",       "--remotes",           "--tags"};
+  std::vector<std::string> args{"fast-export", "--show-original-ids", "--signed-tags=strip",
+                                "--tag-of-filtered-object=drop", "--reencode=no", "--export-marks=" + em + ".new"};
   if (fs::exists(em)) args.push_back("--import-marks=" + em);
-  if (head.status == 0) {
-    args.push_back("--refspec=HEAD:refs/kabsd-guard/HEAD");
-    args.push_back("HEAD");
-  }
-  const std::string stream = GitCommand(args).at(real).output();
-  const Exported exported = parse_stream(stream);
+  args.insert(args.end(), revs.begin(), revs.end());
+  std::string stream = GitCommand(args).at(location()).output();
+  const Exported exported = parse_stream(stream, kExtraRefs);
   GitLocation at_mirror;
   at_mirror.git_dir = dir_;
   if (!stream.empty()) {
-    GitCommand({"fast-import", "--quiet", "--force", "--export-marks=" + im, "--import-marks-if-exists=" + im})
+    // Both marks files are replaced only once the import succeeded.
+    GitCommand({"fast-import", "--quiet", "--force", "--export-marks=" + im + ".new",
+                "--import-marks-if-exists=" + im})
         .at(at_mirror)
-        .input(stream)
+        .input(exported.stream)
         .output();
+    fs::rename(im + ".new", im);
   }
   if (fs::exists(em + ".new")) fs::rename(em + ".new", em);
   // The new objects' SHA-1 ids, by mark.
@@ -179,11 +204,24 @@ void Sha1Mirror::sync(git_repository* mirror) {
     }
   }
   if (!added.empty()) std::ofstream(dir_ + "/oid-map", std::ios::app | std::ios::binary) << added;
+  return exported.refs;
+}
+
+void Sha1Mirror::sync(git_repository* mirror) {
+  const GitLocation real = location();
+  const GitResult head = GitCommand({"rev-parse", "-q", "--verify", "HEAD^{commit}"}).at(real).run();
+  const GitResult branch = GitCommand({"symbolic-ref", "-q", "HEAD"}).at(real).run();
+  std::vector<std::string> revs{"--branches", "--remotes", "--tags"};
+  if (head.status == 0) {
+    revs.push_back("--refspec=HEAD:refs/kabsd-guard/HEAD");
+    revs.push_back("HEAD");
+  }
+  const std::set<std::string> refs = export_revs(revs);
   // Refs gone from the repository go from the mirror.
   git_strarray names{};
   check(git_reference_list(&names, mirror), "listing the mirror's refs");
   for (size_t i = 0; i < names.count; ++i) {
-    if (std::string_view(names.strings[i]) != "HEAD" && !exported.refs.contains(names.strings[i]))
+    if (std::string_view(names.strings[i]) != "HEAD" && !refs.contains(names.strings[i]))
       git_reference_remove(mirror, names.strings[i]);
   }
   git_strarray_dispose(&names);
@@ -249,10 +287,15 @@ git_oid Sha1Mirror::commit_for(std::string_view rev) {
   if (r.status != 0 || id.empty()) throw GitError("resolving '" + std::string(rev) + "': not a commit git knows");
   load_map();
   auto it = map_.find(id);
+  if (it == map_.end() && is_hex_id(id)) {
+    // A commit on no mirrored ref (pushed by id, a stash, a custom ref): exported now.
+    FileLock lock(dir_ + ".lock", std::chrono::seconds(120));
+    export_revs({id});
+    it = map_.find(id);
+  }
   if (it == map_.end())
-    throw GitError("commit " + id + " ('" + std::string(rev) +
-                   "') is on no branch, tag or HEAD of this sha256 repository; kabsd-guard reads it through a "
-                   "SHA-1 mirror of those: create a branch at it (git branch NAME " + id + ")");
+    throw GitError("commit " + id + " ('" + std::string(rev) + "') could not be copied into the SHA-1 mirror " +
+                   dir_ + " (git fast-export gave no id for it)");
   return it->second;
 }
 

@@ -24,9 +24,11 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "git/git_process.h"
 #include "git/handles.h"
@@ -57,13 +59,15 @@ class Sha1Mirror {
   // index of SHA-1 ids (no stat data).
   IndexPtr read_index(git_repository* mirror);
   // The mirror's commit for revision `rev` of the sha256 repository (git
-  // rev-parse there). Throws GitError when it does not resolve or the
-  // commit is on no mirrored ref.
+  // rev-parse there); a commit on no mirrored ref (pushed by its id, a
+  // stash, a ref outside branches, remotes and tags) is exported then.
+  // Throws GitError when it does not resolve.
   git_oid commit_for(std::string_view rev);
 
  private:
   Sha1Mirror() = default;
   void sync(git_repository* mirror);
+  std::set<std::string> export_revs(const std::vector<std::string>& revs);
   void load_map();
   void remember(const std::string& sha256, const git_oid& sha1);
 
