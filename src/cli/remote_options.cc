@@ -3,6 +3,8 @@
 #include <cmath>
 
 #include "cli/context.h"
+#include "git/error.h"
+#include "git/sha1_mirror.h"
 #include "util/strings.h"
 
 namespace kg::cli {
@@ -29,6 +31,12 @@ std::optional<RemoteTransport> chosen_remote(const Repo& repo, const RemoteArgs&
     if (v.empty() || v == "false" || v == "no" || v == "off" || v == "0") return std::nullopt;
     if (v != "true" && v != "yes" && v != "on" && v != "1") name = std::string(trim(*configured));
   }
+  if (repo.sha256())
+    throw GitError(sha256_unsupported(
+        "the remote sequence ref (" + std::string(kReserveRemoteKey) + ", --remote)",
+        "it writes a commit and pushes it, which must be done in the sha256 repository itself. Run with "
+        "--no-remote to use this clone's table only (another clone may then hand out the same numbers), or "
+        "unset " + std::string(kReserveRemoteKey) + " in this repository"));
   RemoteTransport t;
   t.remote = name.empty() ? default_remote(repo) : name;
   if (!is_configured_remote(repo, t.remote) && t.remote.find_first_of("/:") == std::string::npos)

@@ -48,7 +48,8 @@ std::optional<std::string> inside(const fs::path& path, const std::string& root)
 }  // namespace
 
 Session::Session(const Globals& globals, bool warn_pending_renumber)
-    : globals_(globals), out_(globals), repo_(open_repo(globals)), cache_(FactsCache::open(repo_.common_dir())) {
+    : globals_(globals), out_(globals), repo_(open_repo(globals)), cache_(repo_.sha256() ? nullptr : FactsCache::open(repo_.common_dir())) {
+  // A sha256 repository is read through its SHA-1 mirror (git/sha1_mirror.h): no caches.
   renumber_pending_ = !repo_.is_bare() && renumber_intent_pending(repo_.git_dir());
   if (renumber_pending_ && warn_pending_renumber)
     out_.warning("a renumber in this worktree was interrupted (or is still running): " +

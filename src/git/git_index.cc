@@ -10,7 +10,7 @@ bool index_needs_git(std::string_view message) {
   return message.find("extension") != std::string_view::npos;
 }
 
-IndexPtr read_index_with_git(const GitLocation& where) {
+IndexPtr read_index_with_git(const GitLocation& where, const IndexIdMap& id) {
   const std::string out = GitCommand({"ls-files", "--stage", "-t", "-z"}).at(where).output();
   git_index* raw = nullptr;
   check(git_index_new(&raw), "creating an index in memory");
@@ -29,9 +29,13 @@ IndexPtr read_index_with_git(const GitLocation& where) {
     const std::string path(record.substr(tab + 1));
     git_index_entry e{};
     e.mode = static_cast<uint32_t>(std::strtoul(mode.c_str(), nullptr, 8));
-    if (oid.size() != GIT_OID_HEXSZ)
-      throw GitError("git ls-files: object id '" + oid + "' is not SHA-1 (libgit2 1.5 reads SHA-1 only)");
-    check(git_oid_fromstr(&e.id, oid.c_str()), "git ls-files: reading an object id");
+    if (id) {
+      e.id = id(oid, e.mode);
+    } else {
+      if (oid.size() != GIT_OID_HEXSZ)
+        throw GitError("git ls-files: object id '" + oid + "' is not SHA-1 (libgit2 1.5 reads SHA-1 only)");
+      check(git_oid_fromstr(&e.id, oid.c_str()), "git ls-files: reading an object id");
+    }
     e.path = path.c_str();
     const int st = std::atoi(stage.c_str());
     e.flags = static_cast<uint16_t>((st & 3) << GIT_INDEX_ENTRY_STAGESHIFT);

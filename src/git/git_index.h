@@ -7,6 +7,7 @@
 // contents, which gives the same answer.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,9 @@ namespace kg {
 bool index_needs_git(std::string_view libgit2_message);
 
 // The index at `where`, read by git. Throws GitError naming git's reason.
-IndexPtr read_index_with_git(const GitLocation& where);
+// `id`, when given, turns each entry's object id (hex) and mode into the
+// id the index gets (a sha256 repository's SHA-1 mirror, sha1_mirror.h).
+using IndexIdMap = std::function<git_oid(std::string_view hex, uint32_t mode)>;
+IndexPtr read_index_with_git(const GitLocation& where, const IndexIdMap& id = {});
 
 }  // namespace kg

@@ -1,7 +1,7 @@
 // Opening what libgit2 1.5 refuses to open: a repository owned by another
 // user (git's `safe.directory` decides, as for git's own commands and
-// hooks), and a repository in the sha256 object format (refused with a
-// message that says so).
+// hooks), and a repository in the sha256 object format (read through a
+// SHA-1 mirror, sha1_mirror.h).
 #pragma once
 
 #include <git2.h>
@@ -23,8 +23,8 @@ bool git_trusts(const std::string& dir, const std::string& libgit2_message);
 // repository git has vouched for.
 int open_trusted(git_repository** out, const char* path, unsigned flags);
 
-// Throws GitError naming the sha256 object format when that is why libgit2
-// failed (`rc` < 0) to open the repository at `where`.
-void refuse_unreadable_format(int rc, const std::string& where);
+// True when libgit2 failed (`rc` < 0) to open a repository because of its
+// object format (sha256): git reads it then (sha1_mirror.h).
+bool unreadable_format(int rc);
 
 }  // namespace kg

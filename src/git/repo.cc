@@ -15,6 +15,7 @@
 #include "git/git_index.h"
 #include "git/ownership.h"
 #include "git/pack_backend.h"
+#include "git/sha1_mirror.h"
 #include "util/scoped_env.h"
 
 namespace kg {
@@ -100,7 +101,11 @@ Repo Repo::open_from_env() {
     }
   }
   RepositoryPtr owned(raw);
-  refuse_unreadable_format(rc, std::filesystem::current_path().string());
+  if (unreadable_format(rc)) {
+    std::optional<std::string> index;
+    if (index_file && !index_file->empty()) index = absolute(*index_file);
+    return open_mirrored("", index);
+  }
   if (rc == GIT_ENOTFOUND) {
     std::string message = "not a git repository (or any of the parent directories): " +
                           last_git_error(rc);
@@ -142,7 +147,7 @@ Repo Repo::open(const std::string& path) {
     rc = open_trusted(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH);
   }
   RepositoryPtr owned(raw);
-  refuse_unreadable_format(rc, path);
+  if (unreadable_format(rc)) return open_mirrored(path, std::nullopt);
   if (rc == GIT_ENOTFOUND) {
     std::string message = "not a git repository: " + path;
     git_error_clear();
@@ -152,13 +157,33 @@ Repo Repo::open(const std::string& path) {
   return Repo(std::move(owned));
 }
 
+Repo Repo::open_mirrored(const std::string& dir, const std::optional<std::string>& index_file) {
+  git_error_clear();
+  auto [mirror, raw] = Sha1Mirror::open(dir, index_file);
+  Repo repo(std::move(raw));
+  repo.mirror_ = std::move(mirror);
+  repo.from_env_ = dir.empty();
+  repo.index_file_ = index_file;
+  return repo;
+}
+
 std::string Repo::workdir() const { return without_trailing_slash(git_repository_workdir(raw())); }
-std::string Repo::git_dir() const { return without_trailing_slash(git_repository_path(raw())); }
+std::string Repo::git_dir() const {
+  if (mirror_) return mirror_->paths().git_dir;
+  return without_trailing_slash(git_repository_path(raw()));
+}
 std::string Repo::common_dir() const {
+  if (mirror_) return mirror_->paths().common_dir;
   return without_trailing_slash(git_repository_commondir(raw()));
 }
-bool Repo::is_bare() const { return git_repository_is_bare(raw()) == 1; }
-bool Repo::is_worktree() const { return git_repository_is_worktree(raw()) == 1; }
+bool Repo::is_bare() const {
+  if (mirror_) return mirror_->paths().bare;
+  return git_repository_is_bare(raw()) == 1;
+}
+bool Repo::is_worktree() const {
+  if (mirror_) return mirror_->paths().git_dir != mirror_->paths().common_dir;
+  return git_repository_is_worktree(raw()) == 1;
+}
 
 std::optional<Commit> Repo::head_commit() const {
   git_reference* head = nullptr;
@@ -196,11 +221,25 @@ ObjectPtr revparse_peeled(git_repository* repo, std::string_view rev, git_object
 }  // namespace
 
 Commit Repo::resolve_commit(std::string_view rev) const {
+  if (mirror_) {
+    // git resolves the revision in the sha256 repository; the mirror has the commit.
+    const git_oid id = mirror_->commit_for(rev);
+    git_commit* commit = nullptr;
+    check(git_commit_lookup(&commit, raw(), &id), "reading the mirrored commit of '" + std::string(rev) + "'");
+    return Commit(CommitPtr(commit));
+  }
   ObjectPtr object = revparse_peeled(raw(), rev, GIT_OBJECT_COMMIT);
   return Commit(CommitPtr(reinterpret_cast<git_commit*>(object.release())));
 }
 
 Tree Repo::resolve_tree(std::string_view rev) const {
+  if (mirror_) {
+    try {
+      return resolve_commit(rev).tree();
+    } catch (const GitError&) {
+      // `REV:dir` and the like: the mirror has the same refs and paths.
+    }
+  }
   ObjectPtr object = revparse_peeled(raw(), rev, GIT_OBJECT_TREE);
   return Tree(TreePtr(reinterpret_cast<git_tree*>(object.release())));
 }
@@ -265,6 +304,7 @@ std::string stat_stamp(const std::string& path) {
 IndexPtr Repo::index() const {
   git_index* raw_index = nullptr;
   const std::string path = index_file_ ? *index_file_ : git_dir() + "/index";
+  if (mirror_ && !index_from_git_) return index_through_git(path, "a sha256 repository");
   if (index_from_git_) {
     // git's copy, in memory: copied again when the file changed.
     if (stat_stamp(path) == index_stamp_) {
@@ -297,7 +337,7 @@ IndexPtr Repo::index_through_git(const std::string& path, const std::string& why
   const std::string stamp = stat_stamp(path);
   IndexPtr index;
   try {
-    index = read_index_with_git(location());
+    index = mirror_ ? mirror_->read_index(raw()) : read_index_with_git(location());
   } catch (const GitError& e) {
     throw GitError("reading the index " + path + ": libgit2 cannot (" + why + ") and git failed too: " + e.what());
   }
@@ -310,6 +350,7 @@ IndexPtr Repo::index_through_git(const std::string& path, const std::string& why
 }
 
 GitLocation Repo::location() const {
+  if (mirror_) return mirror_->location();
   GitLocation where;
   where.git_dir = git_dir();
   where.work_tree = workdir();

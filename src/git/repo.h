@@ -3,6 +3,7 @@
 
 #include <git2.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,13 +67,18 @@ class Repo {
   // True when the index was read by git (a split or sparse index, which
   // libgit2 1.5 refuses): it is then an in-memory copy without stat data.
   bool index_from_git() const { return index_from_git_; }
+  // True for a sha256 repository, read through its SHA-1 mirror
+  // (sha1_mirror.h): raw() is the mirror, the paths are the repository's.
+  bool sha256() const { return mirror_ != nullptr; }
 
  private:
   explicit Repo(RepositoryPtr repo);
+  static Repo open_mirrored(const std::string& dir, const std::optional<std::string>& index_file);
   ConfigPtr config_snapshot() const;
   IndexPtr index_through_git(const std::string& path, const std::string& why) const;
 
   RepositoryPtr repo_;
+  std::shared_ptr<class Sha1Mirror> mirror_;  // a sha256 repository's
   std::optional<std::string> index_file_;
   mutable bool index_set_ = false;  // index_file_ made the repository's index
   bool from_env_ = false;

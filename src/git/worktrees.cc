@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <optional>
+#include <string_view>
 #include <system_error>
 
 #include "git/error.h"
+#include "git/git_process.h"
 #include "git/handles.h"
 
 namespace kg {
@@ -57,6 +59,34 @@ std::vector<std::string> linked_worktree_paths(const Repo& repo) {
   return paths;
 }
 
+// Every worktree git lists (`git worktree list --porcelain -z`), the main one
+// first unless the clone is bare: for a sha256 repository, whose libgit2
+// handle is its SHA-1 mirror (sha1_mirror.h), which has no worktrees.
+std::vector<std::string> worktree_paths_from_git(const Repo& repo) {
+  const std::string out = GitCommand({"worktree", "list", "--porcelain", "-z"}).at(repo.location()).output();
+  std::vector<std::string> paths;
+  std::string path;
+  bool skip = false;
+  size_t p = 0;
+  while (p < out.size()) {
+    size_t end = out.find('\0', p);
+    if (end == std::string::npos) end = out.size();
+    const std::string_view field(out.data() + p, end - p);
+    p = end + 1;
+    if (field.starts_with("worktree ")) {
+      path = field.substr(9);
+      skip = false;
+    } else if (field == "bare" || field.starts_with("prunable")) {
+      skip = true;
+    } else if (field.empty()) {  // the end of one worktree's record
+      if (!path.empty() && !skip) paths.push_back(path);
+      path.clear();
+    }
+  }
+  if (!path.empty() && !skip) paths.push_back(path);
+  return paths;
+}
+
 }  // namespace
 
 std::vector<std::string> other_worktrees(const Repo& repo) {
@@ -64,14 +94,18 @@ std::vector<std::string> other_worktrees(const Repo& repo) {
   const std::string self = repo.is_bare() ? std::string() : canonical(repo.workdir());
 
   std::vector<std::string> candidates;
-  // The main worktree is the one the common dir itself belongs to.
-  try {
-    Repo main = Repo::open(repo.common_dir());
-    if (!main.is_bare()) candidates.push_back(main.workdir());
-  } catch (const GitError&) {
-    git_error_clear();
+  if (repo.sha256()) {
+    candidates = worktree_paths_from_git(repo);
+  } else {
+    // The main worktree is the one the common dir itself belongs to.
+    try {
+      Repo main = Repo::open(repo.common_dir());
+      if (!main.is_bare()) candidates.push_back(main.workdir());
+    } catch (const GitError&) {
+      git_error_clear();
+    }
+    for (std::string& path : linked_worktree_paths(repo)) candidates.push_back(std::move(path));
   }
-  for (std::string& path : linked_worktree_paths(repo)) candidates.push_back(std::move(path));
 
   std::vector<std::string> out;
   for (const std::string& candidate : candidates) {

@@ -178,10 +178,108 @@ test_expect_success 'a sibling worktree index counts: a staged item, deleted on 
   test "$(kabsd-guard -C sib2 reserve -t task)" = DEMO-TSK-0031
 '
 
-test_expect_success 'sha256: a clear refusal that names the cause' '
-  git init -q --object-format=sha256 sha &&
-  test_expect_code 3 kabsd-guard -C sha check 2>err &&
-  grep "sha256" err && grep "libgit2 1.5" err
+test_expect_success 'sha256: read by git through a SHA-1 mirror, every mode answers' '
+  git init -q --object-format=sha256 sha && seed sha &&
+  test "$(git -C sha rev-parse --show-object-format)" = sha256 &&
+  kabsd-guard -C sha --verbose check 2>err &&
+  grep "engine: git: sha256 repository" err &&
+  guard_answers sha &&
+  git -C sha checkout -q -b side HEAD~1 && git -C sha checkout -q - &&
+  test_expect_code 1 kabsd-guard -C sha check --range HEAD~1..HEAD >out &&
+  grep "duplicate ID DEMO-TSK-0009" out
+'
+
+test_expect_success 'sha256: pre-merge-commit refuses a merge that brings in a duplicate, passes a clean one' '
+  git init -q --object-format=sha256 shm && seed shm && install_guard shm &&
+  git -C shm checkout -qb feature &&
+  add_item shm DEMO-TSK-0002 $(uid_n 12) from-feature && git -C shm commit -qm feat &&
+  git -C shm checkout -qb clean main &&
+  add_item shm DEMO-TSK-0003 $(uid_n 14) three && git -C shm commit -qm three &&
+  git -C shm checkout -q main &&
+  add_item shm DEMO-TSK-0002 $(uid_n 13) from-main && git -C shm commit -qm main &&
+  test_must_fail git -C shm merge -q --no-edit feature 2>err &&
+  grep "merge refused" err && grep "duplicate ID DEMO-TSK-0002" err &&
+  grep "DEMO-TSK-0002_from-feature.md" err && grep "DEMO-TSK-0002_from-main.md" err &&
+  test_must_fail git -C shm rev-parse -q --verify HEAD^2 &&
+  git -C shm merge --abort &&
+  git -C shm merge -q --no-edit clean &&
+  git -C shm rev-parse -q --verify HEAD^2
+'
+
+test_expect_success 'sha256: pre-push refuses a duplicate (also in a commit on no ref), passes a clean push' '
+  git init -q --bare --object-format=sha256 sha-remote.git &&
+  git init -q --object-format=sha256 shp && seed shp && install_guard shp &&
+  git -C shp remote add origin ../sha-remote.git && git -C shp push -q origin main &&
+  git clone -q sha-remote.git shp2 && install_guard shp2 &&
+  add_item shp2 DEMO-TSK-0002 $(uid_n 2) from-p2 && git -C shp2 commit -qm p2 && git -C shp2 push -q origin main &&
+  add_item shp DEMO-TSK-0002 $(uid_n 5) from-p1 && git -C shp commit -qm p1 &&
+  git -C shp fetch -q && git -C shp checkout -qb topic &&
+  test_must_fail git -C shp push origin topic 2>err &&
+  grep "push refused" err && grep "DEMO-TSK-0002_from-p1.md" err && grep "DEMO-TSK-0002_from-p2.md" err &&
+  test_must_fail git -C sha-remote.git rev-parse -q --verify refs/heads/topic &&
+  git -C shp checkout -q -b loose origin/main &&
+  claimant shp DEMO-TSK-0009 $(uid_n 6) second && git -C shp add -A &&
+  c=$(git -C shp commit-tree $(git -C shp write-tree) -p HEAD -m dup) && git -C shp reset -q --hard &&
+  test_must_fail git -C shp push origin $c:refs/heads/loose 2>err &&
+  grep "push refused" err && grep "DEMO-TSK-0009_second.md" err && grep "DEMO-TSK-0009_first.md" err &&
+  test_must_fail git -C sha-remote.git rev-parse -q --verify refs/heads/loose &&
+  add_item shp DEMO-TSK-0003 $(uid_n 7) three && git -C shp commit -qm three &&
+  git -C shp push -q origin loose &&
+  git -C sha-remote.git rev-parse -q --verify refs/heads/loose
+'
+
+test_expect_success 'sha256: renumber repairs a duplicate and stages the rename in the sha256 index' '
+  git init -q --object-format=sha256 shr && seed shr &&
+  claimant shr DEMO-TSK-0009 $(uid_n 2) second &&
+  git -C shr add -A && KABSD_GUARD_SKIP=1 git -C shr commit -qm dup &&
+  test_expect_code 1 kabsd-guard -C shr check --tree HEAD &&
+  kabsd-guard -C shr renumber DEMO-TSK-0009 >out &&
+  old=$(item_path DEMO-TSK-0009 second) && new=$(item_path DEMO-TSK-0010 second) &&
+  test ! -e shr/$old && grep "^id: DEMO-TSK-0010$" shr/$new &&
+  git -C shr diff --cached --no-renames --name-status >staged &&
+  grep "^D	$old$" staged && grep "^A	$new$" staged &&
+  test -z "$(git -C shr diff --name-only)" &&
+  git -C shr fsck --no-progress &&
+  kabsd-guard -C shr check --staged &&
+  git -C shr commit -qm renumbered &&
+  kabsd-guard -C shr check --tree HEAD &&
+  test "$(kabsd-guard -C shr reserve -t task)" = DEMO-TSK-0011
+'
+
+test_expect_success 'sha256: the remote sequence ref is refused (exit 3) with the cause and the fix' '
+  git init -q --object-format=sha256 shq && seed shq &&
+  git -C shq remote add origin ../sha-remote.git &&
+  test_expect_code 3 kabsd-guard -C shq reserve --remote -t task 2>err &&
+  grep "not supported in a sha256 repository" err && grep -- "--no-remote" err &&
+  git -C shq config kabsd-guard.reserveRemote true &&
+  test_expect_code 3 kabsd-guard -C shq reserve -t task 2>err &&
+  grep "kabsd-guard.reserveRemote" err &&
+  test "$(kabsd-guard -C shq reserve --no-remote -t task)" = DEMO-TSK-0010
+'
+
+test_expect_success 'sha256: sibling worktrees count (a detached sparse HEAD, a staged item deleted on disk)' '
+  git init -q --object-format=sha256 shs && seed shs &&
+  git -C shs worktree add -q --detach "$TRASH/shs-wt" &&
+  add_item shs-wt DEMO-TSK-0020 $(uid_n 5) twenty &&
+  git -C shs-wt commit -qm twenty &&
+  git -C shs-wt sparse-checkout set --no-cone "/.kano/" "/.gitignore" &&
+  test ! -e shs-wt/$(item_path DEMO-TSK-0020 twenty) &&
+  test "$(kabsd-guard -C shs --db "$TRASH/shs1.db" reserve -t task)" = DEMO-TSK-0021 &&
+  git -C shs worktree add -q -b other "$TRASH/shs2-wt" &&
+  add_item shs2-wt DEMO-TSK-0030 $(uid_n 7) thirty &&
+  rm shs2-wt/$(item_path DEMO-TSK-0030 thirty) &&
+  test "$(kabsd-guard -C shs --db "$TRASH/shs2.db" reserve -t task)" = DEMO-TSK-0031 &&
+  add_item shs DEMO-TSK-0040 $(uid_n 8) forty &&
+  test "$(kabsd-guard -C shs2-wt --db "$TRASH/shs3.db" reserve -t task)" = DEMO-TSK-0041
+'
+
+test_expect_success 'sha256: a gitlink (submodule entry) does not break the mirror' '
+  git init -q --object-format=sha256 shg && seed shg && install_guard shg &&
+  git -C shg update-index --add --cacheinfo 160000,$(git -C shg rev-parse HEAD),sub &&
+  kabsd-guard -C shg check --staged &&
+  git -C shg commit -qm submodule 2>err && ! grep "could not" err &&
+  git -C shg ls-tree HEAD | grep "^160000 commit .*	sub$" &&
+  guard_answers shg
 '
 
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
