@@ -306,7 +306,7 @@ std::vector<Item> items_of(const std::vector<ClaimRow>& rows, BlobFacts& facts) 
   return out;
 }
 
-std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, BlobFacts& facts, const Tree& tree,
+std::optional<ClaimSnapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, BlobFacts& facts, const Tree& tree,
                                     const Config& config) {
   std::unique_ptr<ClaimIndex> index = scan.cache ? ClaimIndex::open(repo.common_dir()) : nullptr;
   if (!index) return std::nullopt;
@@ -314,7 +314,7 @@ std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, B
   const std::string want = tree.hex() + '\n' + fingerprint;
   try {
     std::string have = index->state();
-    if (have == want) return Snapshot{std::move(index), tree, config};
+    if (have == want) return ClaimSnapshot{std::move(index), tree, config};
     size_t nl = have.find('\n');
     git_oid old{};
     git_tree* old_tree = nullptr;
@@ -336,7 +336,7 @@ std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, B
     }
     return std::nullopt;
   }
-  return Snapshot{std::move(index), tree, config};
+  return ClaimSnapshot{std::move(index), tree, config};
 }
 
 std::map<std::string, std::string> prefix_by_root(const Config& config, const PrefixCounts& counts) {

@@ -77,12 +77,12 @@ std::vector<Item> items_of(const std::vector<ClaimRow>& rows, BlobFacts& facts);
 // `config`, from load_products of that tree): by the files that changed
 // since the tree it held when the config is the same, else rebuilt. nullopt
 // when the cache is off or unusable; callers then scan.
-struct Snapshot {
+struct ClaimSnapshot {
   std::unique_ptr<ClaimIndex> index;
   Tree tree;
   Config config;
 };
-std::optional<Snapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, BlobFacts& facts, const Tree& tree,
+std::optional<ClaimSnapshot> snapshot_at(const Repo& repo, const ScanOptions& scan, BlobFacts& facts, const Tree& tree,
                                     const Config& config);
 
 // Product root -> prefix, as these prefix counts resolve `config`'s products.
@@ -91,5 +91,10 @@ std::map<std::string, std::string> prefix_by_root(const Config& config, const Pr
 // ("@" + root, "ADR") counts under its product's prefix in `prefixes`.
 void add_raw_highest(Highest& out, const std::map<std::pair<std::string, std::string>, int64_t>& raw,
                      const std::map<std::string, std::string>& prefixes);
+
+// seen_everywhere (check/snapshot.h) through the claim index, reading only
+// what differs from HEAD (check/indexed_sources.cc); nullopt when the cache
+// is off or HEAD unborn.
+std::optional<SeenEverywhere> seen_everywhere_indexed(const Repo& repo, const ScanOptions& scan);
 
 }  // namespace kg

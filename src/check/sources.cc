@@ -1,7 +1,6 @@
 #include "check/sources.h"
 
-
-#include "git/error.h"
+#include "check/snapshot.h"
 #include "git/index_view.h"
 #include "git/refs.h"
 #include "git/tree_view.h"
@@ -14,17 +13,6 @@ namespace {
 void raise(Highest& out, const SequenceKey& key, int64_t n) {
   int64_t& v = out[key];
   if (n > v) v = n;
-}
-
-// The claim index answers from what it can read. A blob no engine can read
-// (a partial clone offline) is left to the full scan, which counts the ID
-// of such a file's name; the claim index never records it.
-std::optional<SeenEverywhere> fast_unless_unreadable(const Repo& repo, const ScanOptions& options) {
-  try {
-    return seen_everywhere_fast(repo, options);
-  } catch (const UnreadableObject&) {
-    return std::nullopt;
-  }
 }
 
 }  // namespace
@@ -72,24 +60,7 @@ void for_each_sibling_source(const Repo& repo, const ScanOptions& options,
 }
 
 Highest highest_everywhere(const Repo& repo, const ScanOptions& options) {
-  if (auto seen = fast_unless_unreadable(repo, options)) return std::move(seen->highest);
-  Highest out;
-  for_each_source(repo, options, [&](const std::string&, const Backlog& b) { add_highest(b, out); });
-  return out;
-}
-
-SeenEverywhere seen_everywhere(const Repo& repo, const ScanOptions& options) {
-  if (auto seen = fast_unless_unreadable(repo, options)) return std::move(*seen);
-  SeenEverywhere out;
-  for_each_source(repo, options, [&](const std::string& name, const Backlog& b) {
-    add_highest(b, out.highest);
-    bool worktree = repo.is_bare() ? name == "HEAD" : name == "working tree";
-    if (!worktree) return;
-    out.config = b.config;
-    for (const Item& item : b.items)
-      for (SequenceKey& key : sequence_keys(item)) out.item_keys[item.product_root].insert(std::move(key));
-  });
-  return out;
+  return seen_everywhere(repo, options).highest;
 }
 
 }  // namespace kg

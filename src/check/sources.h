@@ -33,21 +33,17 @@ void for_each_source(const Repo& repo, const ScanOptions& options,
 void for_each_sibling_source(const Repo& repo, const ScanOptions& options,
                              const std::function<void(const std::string& name, const Backlog&)>& visit);
 
-// add_highest over every source.
-Highest highest_everywhere(const Repo& repo, const ScanOptions& options);
-
-// highest_everywhere, and what `sync` needs of the working tree (HEAD's
-// tree in a bare repository) besides.
+// What every source holds, as seen_everywhere (check/snapshot.h) reports
+// it: add_highest over every source, and what `sync` needs of the working
+// tree (HEAD's tree in a bare repository) besides.
 struct SeenEverywhere {
   Highest highest;
   Config config;  // the working tree's, prefixes resolved
   // Product root -> the sequences its items' IDs belong to (not decisions).
   std::map<std::string, std::set<SequenceKey>> item_keys;
 };
-SeenEverywhere seen_everywhere(const Repo& repo, const ScanOptions& options);
-// The same through the claim index, reading only what differs from HEAD
-// (check/sources_fast.cc); nullopt when the cache is off or HEAD unborn.
-std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanOptions& options);
+// seen_everywhere(...).highest: the floor of `reserve` and `sync`.
+Highest highest_everywhere(const Repo& repo, const ScanOptions& options);
 
 }  // namespace kg
 

@@ -18,13 +18,9 @@ struct ProductSync {
   SyncResult result;
 };
 
-// `db_path_of` maps a product to its absolute database path.
-std::vector<ProductSync> sync_products(const Repo& repo, const ScanOptions& scan,
-                                       const Backlog& worktree,
-                                       const std::vector<const Product*>& products,
-                                       const std::function<std::string(const Product&)>& db_path_of,
-                                       bool dry_run);
-// The same from what seen_everywhere found.
+// Raises each of `products`' stored sequences to what `seen` (from
+// seen_everywhere, check/snapshot.h) found in use. `db_path_of` maps a
+// product to its absolute database path.
 std::vector<ProductSync> sync_products(const Repo& repo, const SeenEverywhere& seen,
                                        const std::vector<const Product*>& products,
                                        const std::function<std::string(const Product&)>& db_path_of,

@@ -1,5 +1,7 @@
 #include "cli/check_run.h"
 
+#include <iostream>
+
 #include "cli/exit_codes.h"
 #include "store/reservation.h"
 
@@ -48,6 +50,22 @@ int run_comparison(Session& s, Comparison& c, bool strict, const RenderOptions& 
   if (s.globals().json) os << report_json(report).dump(2) << "\n";
   else print_report(os, report, s.out(), color, render);
   return report.errors() > 0 ? kFindings : kOk;
+}
+
+std::optional<Comparison> quick_comparison(Session& s, const SnapshotSpec& now, const std::optional<SnapshotSpec>& base,
+                                           const RenderOptions& render) {
+  Comparison c = compare(s.repo(), s.scan_options(), now, base, Engine::Quick);
+  if (c.coverage == Coverage::Whole) return c;
+  CheckOptions options;
+  c.renames = remembered(std::move(c.renames));
+  options.renames = c.renames;
+  CheckReport r = run_check(c.now, c.baseline ? &*c.baseline : nullptr, options);
+  if (r.errors() == 0) {
+    print_report(std::cerr, r, s.out(), s.out().color_err(), render);
+    return std::nullopt;
+  }
+  if (c.coverage == Coverage::Claimants) return c;
+  return compare(s.repo(), s.scan_options(), now, base, Engine::Scan);
 }
 
 }  // namespace kg::cli

@@ -1,7 +1,7 @@
 // kabsd-guard check: refuse changes that introduce a duplicate ID (docs/check.md).
 #include <iostream>
 
-#include "check/compare.h"
+#include "check/snapshot.h"
 #include "cli/check_run.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -32,13 +32,15 @@ Commit resolve(const Repo& repo, const std::string& rev) {
 
 Comparison build(Session& s, const CheckOpts& o) {
   const Repo& repo = s.repo();
+  const ScanOptions& scan = s.scan_options();
   if (!o.tree.empty()) {
     std::optional<Commit> base;
     if (!o.baseline.empty()) base = resolve(repo, o.baseline);
     Commit commit = resolve(repo, o.tree);
-    if (!base)
-      if (auto fast = scan_commit_fast(repo, s.scan_options(), commit)) return std::move(*fast);
-    return compare_commits(repo, s.scan_options(), base, commit);
+    // A whole tree alone is read through the claim index when it can tell;
+    // with a baseline, scanned: the report counts every item of REV, which a
+    // comparison through the claim index knows only when something changed.
+    return compare(repo, scan, SnapshotSpec::tree(commit), baseline_tree(base), base ? Engine::Scan : Engine::Indexed);
   }
   if (!o.range.empty()) {
     size_t dots = o.range.find("..");
@@ -48,16 +50,17 @@ Comparison build(Session& s, const CheckOpts& o) {
     Commit head = resolve(repo, b.empty() ? "HEAD" : b);
     std::optional<Commit> base = resolve(repo, a.empty() ? "HEAD" : a);
     if (three) base = merge_base(repo, *base, head);
-    return compare_commits(repo, s.scan_options(), base, head);
+    return compare(repo, scan, SnapshotSpec::tree(head), baseline_tree(base), Engine::Scan);
   }
   if (!o.against.empty()) {
     auto head = repo.head_commit();
     if (!head) throw UsageError("--against needs a commit on HEAD (HEAD is unborn)");
-    return compare_merge(repo, s.scan_options(), *head, resolve(repo, o.against));
+    Commit target = resolve(repo, o.against);
+    return compare(repo, scan, SnapshotSpec::merge(*head, target), SnapshotSpec::tree(target), Engine::Scan);
   }
   if (repo.is_bare()) throw UsageError("a bare repository has no index or working tree; use --tree REV or --range A..B");
-  if (o.worktree) return compare_worktree(repo, s.scan_options());
-  return compare_staged(repo, s.scan_options());
+  if (o.worktree) return compare(repo, scan, SnapshotSpec::worktree(), SnapshotSpec::head(repo), Engine::Scan);
+  return compare(repo, scan, SnapshotSpec::index(), SnapshotSpec::head(repo), Engine::Scan);
 }
 
 int run_check_cmd(const Globals& g, const CheckOpts& o) {

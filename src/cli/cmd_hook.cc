@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "check/compare.h"
+#include "check/snapshot.h"
 #include "check/remote_reserve.h"
 #include "check/hook_install.h"
 #include "check/hook_health.h"
@@ -76,25 +76,14 @@ int staged(Session& s, const Refusal& refusal) {
     s.out().error(what + " refused: finish the interrupted renumber first with 'kabsd-guard renumber --resume'");
     return kFindings;
   }
-  // Most commits: read only what changed. Through the claim index that also
-  // reports a refusal (every claimant, suggestions from the numbers in use);
-  // else anything to refuse is reported from the full comparison.
-  std::optional<Comparison> quick = compare_staged_fast(s.repo(), s.scan_options());
-  if (!quick) quick = compare_staged_changes(s.repo(), s.scan_options());
-  if (quick) {
-    CheckOptions options;
-    quick->renames = remembered(std::move(quick->renames));
-    options.renames = quick->renames;
-    CheckReport r = run_check(quick->now, quick->baseline ? &*quick->baseline : nullptr, options);
-    if (r.errors() == 0) {
-      print_report(std::cerr, r, s.out(), s.out().color_err(), refusing(refusal));
-      return kOk;
-    }
-    if (quick->in_use)
-      return run_comparison(s, *quick, false, refusing(refusal), std::cerr, s.out().color_err());
-  }
-  Comparison c = compare_staged(s.repo(), s.scan_options());
-  return run_comparison(s, c, false, refusing(refusal), std::cerr, s.out().color_err());
+  // Most commits: read only what changed (Engine::Quick). Through the
+  // claim index that also reports a refusal (every claimant, suggestions
+  // from the numbers in use); else anything to refuse is reported from the
+  // full comparison.
+  std::optional<Comparison> c =
+      quick_comparison(s, SnapshotSpec::index(), SnapshotSpec::head(s.repo()), refusing(refusal));
+  if (!c) return kOk;
+  return run_comparison(s, *c, false, refusing(refusal), std::cerr, s.out().color_err());
 }
 
 // The remote's default branch as this clone knows it: REMOTE/HEAD (set by
@@ -121,13 +110,14 @@ int push_one(Session& s, const std::string& remote, const std::string& local_oid
     if (auto mb = merge_base(repo, *base, *local)) base = mb;
   }
   RenderOptions render = refusing(kPushRefusal);
-  Comparison c = compare_commits(repo, s.scan_options(), base, *local);
+  Comparison c = compare(repo, s.scan_options(), SnapshotSpec::tree(*local), baseline_tree(base), Engine::Scan);
   int rc = run_comparison(s, c, false, render, std::cerr, s.out().color_err());
   if (rc != kOk) return rc;
   std::set<std::string> seen{local->hex()};
   for (const auto& target : {tip, tracking, remote_head}) {
     if (!target || !seen.insert(target->hex()).second) continue;
-    Comparison m = compare_merge(repo, s.scan_options(), *local, *target);
+    Comparison m =
+        compare(repo, s.scan_options(), SnapshotSpec::merge(*local, *target), SnapshotSpec::tree(*target), Engine::Scan);
     rc = run_comparison(s, m, false, render, std::cerr, s.out().color_err());
     if (rc != kOk) return rc;
   }
@@ -169,13 +159,8 @@ void warn_introduced(Session& s, const std::optional<Commit>& before, const std:
   if (!head) return;
   std::ostringstream report;
   // Through the claim index when it can tell, else the full comparison.
-  int rc = kOk;
-  if (auto quick = before ? compare_commits_fast(s.repo(), s.scan_options(), *before, *head) : std::nullopt) {
-    rc = run_comparison(s, *quick, false, RenderOptions{true, "", ""}, report, s.out().color_err());
-  } else {
-    Comparison c = compare_commits(s.repo(), s.scan_options(), before, *head);
-    rc = run_comparison(s, c, false, RenderOptions{true, "", ""}, report, s.out().color_err());
-  }
+  Comparison c = compare(s.repo(), s.scan_options(), SnapshotSpec::tree(*head), baseline_tree(before), Engine::Indexed);
+  int rc = run_comparison(s, c, false, RenderOptions{true, "", ""}, report, s.out().color_err());
   if (rc != kOk) {
     std::cerr << report.str() << "kabsd-guard: the " << what
               << " brought the duplicate(s) above into this branch; repair with the renumber "
@@ -268,7 +253,8 @@ int auto_stage(Session& s, const HookStage& stage) {
   }
   if ((stage.name == "pre-commit" || stage.name == "manual") && !from.empty() && !to.empty()) {
     // `pre-commit run --from-ref A --to-ref B`
-    Comparison c = compare_commits(s.repo(), s.scan_options(), try_commit(s.repo(), from), s.repo().resolve_commit(to));
+    Comparison c = compare(s.repo(), s.scan_options(), SnapshotSpec::tree(s.repo().resolve_commit(to)),
+                           baseline_tree(try_commit(s.repo(), from)), Engine::Scan);
     return run_comparison(s, c, false, refusing(kPushRefusal), std::cerr, s.out().color_err());
   }
   if (stage.name == "manual") return staged(s, commit_refusal(s));

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "check/compare.h"
+#include "check/snapshot.h"
 #include "check/hook_health.h"
 #include "check/hook_install.h"
 #include "check/hook_managers.h"
@@ -181,7 +181,7 @@ void install_all_hooks(Session& s, const std::string& binary, InstallReport& r) 
                            "changing core.hooksPath removes them");
   if (r.server) {
     // The first push then finds the claim index at the default branch.
-    if (auto head = repo.head_commit()) scan_commit_fast(repo, s.scan_options(), *head);
+    if (auto head = repo.head_commit()) indexed_reader(repo, s.scan_options())->compare(SnapshotSpec::tree(*head), {});
   } else if (std::string err = record_hooks_installed(repo, written); !err.empty()) {
     r.warnings.push_back("cannot record where the hooks went (status --check relies on it): " + err);
   }
@@ -195,8 +195,10 @@ void sync_for_install(Session& s, const Globals& g, const std::vector<const Prod
     return;
   }
   try {
-    auto results = sync_products(repo, s.scan_options(), s.worktree_backlog(), products,
-                                 [&](const Product& p) { return s.db_path(p); }, false);
+    std::vector<ProductSync> results;
+    if (!products.empty())
+      results = sync_products(repo, seen_everywhere(repo, s.scan_options()), products,
+                              [&](const Product& p) { return s.db_path(p); }, false);
     for (const ProductSync& res : results)
       for (const std::string& w : res.result.warnings) r.warnings.push_back(w);
     r.synced = true;

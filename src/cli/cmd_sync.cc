@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check/remote_reserve.h"
+#include "check/snapshot.h"
 #include "check/sync.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -54,7 +55,7 @@ int run_sync(const Globals& g, const SyncOptions& o) {
     else std::cout << "[]\n";
     return kOk;
   }
-  auto synced = sync_products(s.repo(), s.scan_options(), backlog, products,
+  auto synced = sync_products(s.repo(), seen_everywhere(s.repo(), s.scan_options()), products,
                               [&](const Product& p) { return s.db_path(p); }, o.dry_run);
   nlohmann::ordered_json arr = nlohmann::ordered_json::array();
   for (const ProductSync& ps : synced) {

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "check/check.h"
-#include "check/compare.h"
+#include "check/snapshot.h"
 #include "check/hook_install.h"
 #include "cli/check_run.h"
 #include "cli/exit_codes.h"
@@ -51,24 +51,14 @@ int report(Session& s, Comparison& c, const std::string& context) {
 }
 
 // `head` against `base` (none: everything in `head` counts as new): through
-// the claim index kept at `base` when it can tell, else two full scans.
+// the claim index kept at `base` when it can tell (the pushed `head` is
+// transient: its objects sit in git's quarantine), else two full scans.
 int compare_pushed(Session& s, const std::optional<Commit>& base, const Commit& head, const std::string& context) {
-  const Repo& repo = s.repo();
-  if (base) {
-    if (auto quick = compare_commits_fast_from_base(repo, s.scan_options(), *base, head)) {
-      quick->renames = remembered(std::move(quick->renames));
-      CheckOptions options;
-      options.renames = quick->renames;
-      CheckReport r = run_check(quick->now, &*quick->baseline, options);
-      if (r.errors() == 0) {
-        print_report(std::cerr, r, s.out(), s.out().color_err(), kRefuse);
-        return kOk;
-      }
-      if (quick->in_use) return report(s, *quick, context);
-    }
-  }
-  Comparison c = compare_commits(repo, s.scan_options(), base, head);
-  return report(s, c, context);
+  SnapshotSpec pushed = SnapshotSpec::tree(head);
+  pushed.transient = true;
+  std::optional<Comparison> c = quick_comparison(s, pushed, baseline_tree(base), kRefuse);
+  if (!c) return kOk;
+  return report(s, *c, context);
 }
 
 int receive_one(Session& s, const DefaultBranch& def, const std::string& ref, const std::string& old_oid,
@@ -93,7 +83,8 @@ int receive_one(Session& s, const DefaultBranch& def, const std::string& ref, co
   const std::string context = ref + " merged into " + def.ref;
   std::optional<Commit> mb = merge_base(repo, *def.tip, head);
   if (mb && mb->hex() == def.tip->hex()) return compare_pushed(s, def.tip, head, context);
-  Comparison m = compare_merge(repo, s.scan_options(), head, *def.tip);
+  Comparison m =
+      compare(repo, s.scan_options(), SnapshotSpec::merge(head, *def.tip), SnapshotSpec::tree(*def.tip), Engine::Scan);
   return report(s, m, context);
 }
 

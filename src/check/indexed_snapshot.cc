@@ -1,10 +1,13 @@
-// The comparisons of the hooks' hot paths, read through the claim index:
-// what changed decides which IDs can be introduced, and only the items
-// claiming those IDs are read (check/claims.h).
+// The indexed reader (check/snapshot.h): comparisons read through the
+// claim index (check/claims.h) kept at one tree plus the delta to the other
+// snapshot. What changed decides which IDs can be introduced, and only the
+// items claiming those IDs are read. Every snapshot the repository can see
+// is read the same way in check/indexed_sources.cc.
 #include <algorithm>
 
 #include "check/claims.h"
-#include "check/compare.h"
+#include "check/snapshot.h"
+#include "git/error.h"
 #include "git/index_file.h"
 #include "git/tree_view.h"
 #include "util/strings.h"
@@ -62,6 +65,7 @@ std::optional<Comparison> compare_through(const Repo& repo, const ScanOptions& s
     if (!item.uid.empty()) filter.uids.insert(to_lower(trim(item.uid)));
   }
   Comparison c;
+  c.coverage = Coverage::Claimants;
   c.baseline = Backlog{};
   c.baseline->config = config;
   c.now.config = config;
@@ -99,11 +103,8 @@ std::optional<Comparison> compare_through(const Repo& repo, const ScanOptions& s
   return c;
 }
 
-}  // namespace
-
-std::optional<Comparison> compare_staged_fast(const Repo& repo, const ScanOptions& scan) {
-  if (!scan.cache) return std::nullopt;
-  std::optional<Tree> head = repo.head_tree();
+// The index against `head`'s tree, the claim index moved to `head`.
+std::optional<Comparison> compare_staged(const Repo& repo, const ScanOptions& scan, const std::optional<Tree>& head) {
   if (!head) return std::nullopt;
   std::optional<IndexFile> index = IndexFile::open(repo);
   if (!index || index->has_conflicts()) return std::nullopt;
@@ -114,8 +115,11 @@ std::optional<Comparison> compare_staged_fast(const Repo& repo, const ScanOption
   return compare_through(repo, scan, *head, config, deltas, false);
 }
 
-std::optional<Comparison> scan_commit_fast(const Repo& repo, const ScanOptions& scan, const Commit& commit) {
-  if (!scan.cache) return std::nullopt;
+// `commit` alone (no baseline), the claim index moved to it: its snapshot
+// holds only the items a whole-tree check reports (every claimant of a
+// shared ID or uid, every file with a finding) and the symlink findings,
+// with `in_use` and `now_size` for the rest.
+std::optional<Comparison> scan_commit(const Repo& repo, const ScanOptions& scan, const Commit& commit) {
   Tree tree = commit.tree();
   Config config = load_products(TreeView(repo, tree), scan).config;
   if (config.products.empty()) return std::nullopt;
@@ -123,6 +127,7 @@ std::optional<Comparison> scan_commit_fast(const Repo& repo, const ScanOptions& 
   auto snap = snapshot_at(repo, scan, facts, tree, config);
   if (!snap) return std::nullopt;
   Comparison c;
+  c.coverage = Coverage::Claimants;
   const PrefixCounts counts = snap->index->prefix_counts();
   c.in_use.emplace();
   add_raw_highest(*c.in_use, snap->index->highest(), prefix_by_root(config, counts));
@@ -136,9 +141,9 @@ std::optional<Comparison> scan_commit_fast(const Repo& repo, const ScanOptions& 
   return c;
 }
 
-std::optional<Comparison> compare_commits_fast(const Repo& repo, const ScanOptions& scan, const Commit& base,
-                                               const Commit& head) {
-  if (!scan.cache) return std::nullopt;
+// Two commits, the claim index moved to `head`.
+std::optional<Comparison> compare_commits(const Repo& repo, const ScanOptions& scan, const Commit& base,
+                                          const Commit& head) {
   Tree old_tree = base.tree(), new_tree = head.tree();
   Config was = load_products(TreeView(repo, old_tree), scan).config;
   Config is = load_products(TreeView(repo, new_tree), scan).config;
@@ -147,15 +152,52 @@ std::optional<Comparison> compare_commits_fast(const Repo& repo, const ScanOptio
   return compare_through(repo, scan, new_tree, is, deltas, true);
 }
 
-std::optional<Comparison> compare_commits_fast_from_base(const Repo& repo, const ScanOptions& scan, const Commit& base,
-                                                         const Commit& head) {
-  if (!scan.cache) return std::nullopt;
+// Two commits, the claim index kept at `base`: `head` may be refused and
+// its objects dropped, while `base` stays, so the next push starts warm.
+std::optional<Comparison> compare_commits_from_base(const Repo& repo, const ScanOptions& scan, const Commit& base,
+                                                    const Commit& head) {
   Tree old_tree = base.tree(), new_tree = head.tree();
   Config was = load_products(TreeView(repo, old_tree), scan).config;
   Config is = load_products(TreeView(repo, new_tree), scan).config;
   if (was.products.empty() || !same_layout(was, old_tree, is, new_tree, scan)) return std::nullopt;
   std::vector<Delta> deltas = tree_delta(repo, old_tree, new_tree, backlog_prefixes(was, scan));
   return compare_through(repo, scan, old_tree, was, deltas, false);
+}
+
+class IndexedReader : public SnapshotReader {
+ public:
+  IndexedReader(const Repo& repo, const ScanOptions& scan) : repo_(repo), scan_(scan) {}
+
+  std::optional<Comparison> compare(const SnapshotSpec& now, const std::optional<SnapshotSpec>& base) const override {
+    if (!scan_.cache) return std::nullopt;
+    if (base && (base->kind != SnapshotKind::Tree || !base->commit)) return std::nullopt;
+    if (now.kind == SnapshotKind::Index && base) return compare_staged(repo_, scan_, base->commit->tree());
+    if (now.kind != SnapshotKind::Tree || !now.commit) return std::nullopt;
+    if (!base) return now.transient ? std::nullopt : scan_commit(repo_, scan_, *now.commit);
+    if (now.transient) return compare_commits_from_base(repo_, scan_, *base->commit, *now.commit);
+    return compare_commits(repo_, scan_, *base->commit, *now.commit);
+  }
+
+  // A blob no engine can read (a partial clone offline) is left to the
+  // scan, which counts the ID of such a file's name; the claim index never
+  // records it.
+  std::optional<SeenEverywhere> seen_everywhere() const override {
+    try {
+      return seen_everywhere_indexed(repo_, scan_);
+    } catch (const UnreadableObject&) {
+      return std::nullopt;
+    }
+  }
+
+ private:
+  const Repo& repo_;
+  const ScanOptions& scan_;
+};
+
+}  // namespace
+
+std::unique_ptr<SnapshotReader> indexed_reader(const Repo& repo, const ScanOptions& scan) {
+  return std::make_unique<IndexedReader>(repo, scan);
 }
 
 }  // namespace kg

@@ -1,4 +1,5 @@
-// highest_everywhere through the claim index: HEAD's snapshot answers for
+// Every snapshot the repository can see, read by the indexed reader
+// (check/snapshot.h) through the claim index: HEAD's snapshot answers for
 // HEAD, and every other snapshot (branches, the index, the working tree)
 // adds only the files where it differs from HEAD (or from the index). The
 // highest over HEAD plus a source's differing files is the highest over
@@ -104,7 +105,7 @@ std::optional<Difference> decode(std::string_view in) {
 
 class Reader {
  public:
-  Reader(Snapshot& snap, BlobFacts& facts)
+  Reader(ClaimSnapshot& snap, BlobFacts& facts)
       : snap_(snap), facts_(facts),
         head_counts_(snap.index->prefix_counts()), head_keys_(snap.index->key_counts()),
         head_prefixes_(prefix_by_root(snap.config, head_counts_)) {
@@ -188,7 +189,7 @@ class Reader {
     return snap_.index->get(path);
   }
 
-  Snapshot& snap_;
+  ClaimSnapshot& snap_;
   BlobFacts& facts_;
   PrefixCounts head_counts_;
   KeyCounts head_keys_;
@@ -279,7 +280,7 @@ class StatPass {
 // The branches other than HEAD, each as the files where it differs from
 // HEAD (remembered until HEAD's tree moves), or scanned whole when its
 // layout differs.
-void read_branches(const Repo& repo, const ScanOptions& scan, Snapshot& snap, const std::optional<Tree>& head,
+void read_branches(const Repo& repo, const ScanOptions& scan, ClaimSnapshot& snap, const std::optional<Tree>& head,
                    Reader& reader, const std::vector<std::string>& prefixes) {
   for (const auto& [name, tree] : ref_trees(repo)) {
     if (git_oid_equal(&tree.id(), &snap.tree.id())) continue;
@@ -306,7 +307,7 @@ struct Worktree {
 // The index and the working tree: the files staged (differing from HEAD),
 // then the working-tree files the stat pass found differing from the index;
 // each scanned whole when its layout differs from HEAD's.
-Worktree read_index_and_worktree(const Repo& repo, const ScanOptions& scan, Snapshot& snap,
+Worktree read_index_and_worktree(const Repo& repo, const ScanOptions& scan, ClaimSnapshot& snap,
                                  const std::optional<Tree>& head, Reader& reader, StatPass& stat_pass,
                                  const std::vector<std::string>& prefixes) {
   const Config& config = snap.config;
@@ -344,7 +345,7 @@ Worktree read_index_and_worktree(const Repo& repo, const ScanOptions& scan, Snap
 
 }  // namespace
 
-std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanOptions& scan) {
+std::optional<SeenEverywhere> seen_everywhere_indexed(const Repo& repo, const ScanOptions& scan) {
   if (!scan.cache) return std::nullopt;
   std::optional<Tree> head = repo.head_tree();
   if (!head) return std::nullopt;
@@ -361,7 +362,7 @@ std::optional<SeenEverywhere> seen_everywhere_fast(const Repo& repo, const ScanO
                            index_st.st_size <= kSmallIndexFile;
   if (small_index) stat_pass.start(repo, config, /*background=*/true);
   BlobFacts facts(repo, scan.cache);
-  std::optional<Snapshot> snap = snapshot_at(repo, scan, facts, *head, config);
+  std::optional<ClaimSnapshot> snap = snapshot_at(repo, scan, facts, *head, config);
   if (!snap) return std::nullopt;
   Reader reader(*snap, facts);
   const std::vector<std::string> prefixes = backlog_prefixes(config, scan);
