@@ -3,37 +3,63 @@
 #include <algorithm>
 
 #include "git/error.h"
-#include "git/handles.h"
+#include "git/git_process.h"
 
 namespace kg {
 
 namespace {
 
+// git's name for the empty tree (it needs no object).
+constexpr const char* kEmptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
 bool is_file_mode(uint32_t mode) {
   return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE || mode == GIT_FILEMODE_LINK;
 }
 
-// The deltas of one libgit2 diff, in Delta form: a side that is no file
-// (absent, a gitlink) has a zero oid and mode 0.
-void collect(git_diff* diff, std::vector<Delta>& out) {
-  const size_t count = git_diff_num_deltas(diff);
-  for (size_t i = 0; i < count; ++i) {
-    const git_diff_delta* d = git_diff_get_delta(diff, i);
-    const bool had = d->status != GIT_DELTA_ADDED && is_file_mode(d->old_file.mode);
-    const bool has = d->status != GIT_DELTA_DELETED && is_file_mode(d->new_file.mode);
+[[noreturn]] void garbled() { throw GitError("git diff-tree: unexpected output"); }
+
+uint32_t parse_mode(std::string_view octal) {
+  uint32_t mode = 0;
+  for (char c : octal) {
+    if (c < '0' || c > '7') garbled();
+    mode = mode * 8 + static_cast<uint32_t>(c - '0');
+  }
+  return mode;
+}
+
+git_oid parse_oid(std::string_view hex) {
+  git_oid oid{};
+  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) garbled();
+  return oid;
+}
+
+// `git diff-tree -r -z` records, ":OLDMODE NEWMODE OLD NEW STATUS\0PATH\0",
+// in Delta form: a side that is no file (absent, a gitlink) is zero.
+std::vector<Delta> parse(std::string_view out) {
+  std::vector<Delta> deltas;
+  const std::vector<std::string_view> fields = split_z(out);
+  if (fields.size() % 2 != 0) garbled();
+  for (size_t i = 0; i < fields.size(); i += 2) {
+    const std::string_view meta = fields[i];
+    // ":100644 100644 <40 hex> <40 hex> M"
+    if (meta.size() < 1 + 7 + 7 + 2 * (GIT_OID_HEXSZ + 1) + 1 || meta[0] != ':') garbled();
+    const uint32_t old_mode = parse_mode(meta.substr(1, 6));
+    const uint32_t new_mode = parse_mode(meta.substr(8, 6));
+    const bool had = is_file_mode(old_mode), has = is_file_mode(new_mode);
     if (!had && !has) continue;  // gitlinks
-    Delta x;
-    x.path = has ? d->new_file.path : d->old_file.path;
+    Delta d;
+    d.path = std::string(fields[i + 1]);
     if (had) {
-      x.old_oid = d->old_file.id;
-      x.old_mode = d->old_file.mode;
+      d.old_mode = old_mode;
+      d.old_oid = parse_oid(meta.substr(15, GIT_OID_HEXSZ));
     }
     if (has) {
-      x.new_oid = d->new_file.id;
-      x.new_mode = d->new_file.mode;
+      d.new_mode = new_mode;
+      d.new_oid = parse_oid(meta.substr(16 + GIT_OID_HEXSZ, GIT_OID_HEXSZ));
     }
-    out.push_back(std::move(x));
+    deltas.push_back(std::move(d));
   }
+  return deltas;
 }
 
 }  // namespace
@@ -41,25 +67,16 @@ void collect(git_diff* diff, std::vector<Delta>& out) {
 std::vector<Delta> tree_delta(const Repo& repo, const std::optional<Tree>& old_tree,
                               const std::optional<Tree>& new_tree,
                               const std::vector<std::string>& prefixes) {
-  std::vector<Delta> out;
-  if (old_tree && new_tree && git_oid_equal(&old_tree->id(), &new_tree->id())) return out;
-  // One diff per prefix: libgit2's tree iterators then start at it.
-  for (std::string prefix : normalize_prefixes(prefixes)) {
-    git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-    // Literal prefixes; a file that becomes a symlink is one delta, as git's.
-    options.flags = GIT_DIFF_DISABLE_PATHSPEC_MATCH | GIT_DIFF_INCLUDE_TYPECHANGE;
-    char* spec = prefix.data();
-    if (!prefix.empty()) {
-      options.pathspec.strings = &spec;
-      options.pathspec.count = 1;
-    }
-    git_diff* raw = nullptr;
-    check(git_diff_tree_to_tree(&raw, repo.raw(), old_tree ? old_tree->raw() : nullptr,
-                                new_tree ? new_tree->raw() : nullptr, &options),
-          "diffing trees" + (prefix.empty() ? std::string() : " below " + prefix));
-    DiffPtr diff(raw);
-    collect(diff.get(), out);
+  if (!old_tree && !new_tree) return {};
+  if (old_tree && new_tree && git_oid_equal(&old_tree->id(), &new_tree->id())) return {};
+  std::vector<std::string> args{"--literal-pathspecs", "diff-tree", "-r", "-z", "--no-renames",
+                                old_tree ? old_tree->hex() : kEmptyTree, new_tree ? new_tree->hex() : kEmptyTree,
+                                "--"};
+  for (std::string& prefix : normalize_prefixes(prefixes)) {
+    if (prefix.empty()) break;  // the whole tree: {""}
+    args.push_back(std::move(prefix));
   }
+  std::vector<Delta> out = parse(GitCommand(std::move(args)).at(repo.location()).output());
   std::sort(out.begin(), out.end(), [](const Delta& a, const Delta& b) { return a.path < b.path; });
   return out;
 }
