@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "git/blob.h"
@@ -118,6 +120,43 @@ TEST(PackReader, ReadsEveryObjectOfADeltifiedPackAsGitDoes) {
   EXPECT_GT(expect_same_as_git(dir.path(), PackReader::kDefaultCacheBytes), 1000u);
   // With a cache too small to hold anything, every chain is walked again.
   expect_same_as_git(dir.path(), 0);
+}
+
+// A Repo's ObjectStore (its pack set and readers) read from two threads at
+// once, as the claim index's first build does, gives what git gives; and
+// libgit2's reads through the Repo's odb backend (the same store) too.
+TEST(PackReader, ARepositorysObjectStoreReadsFromTwoThreadsAsGitDoes) {
+  CleanGitEnv env;
+  TempDir dir;
+  make_history(dir.path());
+  git(dir.path(), "gc -q");
+  Repo repo = Repo::open(dir.path().string());
+  const std::vector<git_oid> oids = all_objects(dir.path());
+  const std::map<std::string, RawObject> by_git = through_git(dir.path());
+  ASSERT_GT(oids.size(), 1000u);
+  std::atomic<size_t> same{0};
+  auto read_half = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      std::optional<RawObject> got = repo.objects().read(oids[i]);
+      auto want = by_git.find(to_hex(oids[i]));
+      if (got && want != by_git.end() && got->type == want->second.type && got->data == want->second.data) ++same;
+    }
+  };
+  std::thread second(read_half, oids.size() / 2, oids.size());
+  read_half(0, oids.size() / 2);
+  second.join();
+  EXPECT_EQ(same.load(), oids.size());
+  release_read_caches(repo);
+  size_t through_libgit2 = 0;
+  for (const git_oid& oid : oids) {
+    git_odb_object* raw = nullptr;
+    OdbPtr odb = repo.odb();
+    ASSERT_EQ(git_odb_read(&raw, odb.get(), &oid), 0);
+    const std::string data(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+    git_odb_object_free(raw);
+    through_libgit2 += by_git.at(to_hex(oid)).data == data;
+  }
+  EXPECT_EQ(through_libgit2, oids.size());
 }
 
 TEST(PackReader, ReadsDeltasAgainstBaseIdsAndLargeOffsets) {
