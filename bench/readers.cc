@@ -12,10 +12,10 @@
 //             folders, read in pack order        (an owner PackReader)
 //   status    working-tree files that may differ git/worktree_changes
 //             from the index (the stat pass)     (+ dir_listings: home-listed)
-//   treediff  files that differ between two      git/tree_delta
-//             trees (ARGS: OLD NEW)
-//   lstree    every file of HEAD below the       git/raw_tree (TreeView)
-//             folders (the listing of a scan)
+//   treediff  files that differ between two      git/tree_delta (now
+//             trees (ARGS: OLD NEW)              libgit2's diff, issue 13)
+//   lstree    every file of HEAD below the       TreeView (now libgit2's
+//             folders (the listing of a scan)    trees, issue 13)
 // ENGINE: home | libgit2 | git (the git binary's plumbing, git/git_process)
 //         (status also: home-listed, with the folder-listing cache at ARGS[0])
 //
@@ -35,6 +35,7 @@
 #include "git/git_process.h"
 #include "git/handles.h"
 #include "git/index_file.h"
+#include "git/libgit2.h"
 #include "git/object.h"
 #include "git/pack_reader.h"
 #include "git/packs.h"
@@ -71,13 +72,9 @@ void ok(int rc, const char* what) {
   }
 }
 
-// libgit2 as Repo sets it up, minus the pack backend.
+// libgit2 as Repo sets it up (the options: main's kg::Libgit2), minus the
+// pack backend.
 kg::RepositoryPtr plain_libgit2(const std::string& path) {
-  git_libgit2_init();
-  git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{4} << 20);
-  git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{8} << 20);
-  git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(size_t{8} << 20));
-  git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
   git_repository* raw = nullptr;
   ok(git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr), "open");
   return kg::RepositoryPtr(raw);
@@ -168,7 +165,7 @@ std::vector<git_oid> item_blobs(git_repository* repo) {
 Answer blobs(const std::string& engine, const std::string& path, Clock::time_point& start) {
   auto repo = plain_libgit2(path);
   std::vector<git_oid> oids = item_blobs(repo.get());
-  const kg::PackSet& packs = kg::packs_of(repo.get());
+  const kg::PackSet packs = kg::PackSet::list(git_repository_commondir(repo.get()));
   std::vector<size_t> order = kg::pack_read_order(packs, oids);
   start = Clock::now();  // the listing is the same for every engine: time the reads only
   Answer a;
@@ -294,6 +291,7 @@ Answer lstree(const std::string& engine, const std::string& path) {
 
 int main(int argc, char** argv) {
   Clock::time_point start = Clock::now();
+  const kg::Libgit2 libgit2;
   if (argc < 4) die("usage: kg-bench-readers staged|blobs|status|treediff|lstree home|libgit2|git REPO [ARGS]");
   const std::string question = argv[1], engine = argv[2], path = argv[3];
   const std::vector<std::string> args(argv + 4, argv + argc);

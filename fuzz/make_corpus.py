@@ -2,7 +2,7 @@
 """Writes the seed corpora of fuzz/corpus/<target>/ (docs/fuzzing.md).
 
 The text seeds (frontmatter, YAML, configs, IDs) are written out below; the
-binary ones (index files, trees, deltas, packs) come from the real `git`
+binary ones (index files, deltas, packs) come from the real `git`
 binary run on a throwaway repository (commit dates are fixed; the index
 files carry the stat data of the moment, so they differ from run to run).
 Run it from anywhere; it replaces fuzz/corpus/ entirely. Needs git and
@@ -214,7 +214,7 @@ def index_seeds(repo, tmp):
 
 
 def pack_seeds(repo, tmp):
-    """Packs (OFS_DELTA and REF_DELTA), their raw deltas and raw trees."""
+    """Packs (OFS_DELTA and REF_DELTA) and their raw deltas."""
     for name, extra in (("ofs", ["--delta-base-offset"]), ("ref", [])):
         revs = git(repo, "rev-list", "--objects", "--all").decode().split("\n")
         objs = "\n".join(line.split(" ")[0] for line in revs if line) + "\n"
@@ -264,16 +264,6 @@ def pack_seeds(repo, tmp):
             ndelta += 1
         write("delta", "insert_only", bytes([0, 0, 0, 3, 3]) + b"abc")
         write("delta", "copy_only", bytes([4, 0]) + b"abcd" + bytes([4, 4, 0x91, 0, 4]))
-        # Raw trees: every tree of the repository, as git stores it.
-        trees = [e[0] for e in entries if e[1] == "tree"]
-        for t in trees[:6]:
-            write("raw_tree", f"tree_{t[:8]}", git(repo, "cat-file", "tree", t))
-        write("raw_tree", "empty", b"")
-        write("raw_tree", "modes", b"".join(
-            mode + b" " + name + b"\0" + bytes(range(20))
-            for mode, name in ((b"100644", b"a.md"), (b"100755", b"b"), (b"120000", b"c"),
-                               (b"160000", b"d"), (b"40000", b"e"), (b"100664", b"f"))))
-
 
 def main():
     shutil.rmtree(OUT, ignore_errors=True)

@@ -11,7 +11,6 @@
 #include <utility>
 
 #include "git/blob.h"
-#include "git/pack_reader.h"
 #include "git/packs.h"
 #include "git/tree_view.h"
 #include "model/layout.h"
@@ -103,7 +102,8 @@ Listing list_items(const Repo& repo, const Tree& tree, const Config& config) {
 }
 
 // Two readers, each with its own half of the pack and its own PackReader
-// (nothing shared but the hand-off), and SQLite's inserts on a third
+// (the Repo's ObjectStore lends each reading thread one; nothing else is
+// shared but the hand-off), and SQLite's inserts on a third
 // thread. The facts cache is not consulted: a first build finds it about
 // empty, and its statements belong to one thread.
 void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tree, const Config& config) {
@@ -123,7 +123,7 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
     }
   });
   fetch_missing(repo.raw(), listed.oids);  // a partial clone: one fetch, not one per blob
-  const std::vector<size_t> order = pack_read_order(packs_of(repo.raw()), listed.oids);
+  const std::vector<size_t> order = pack_read_order(repo.objects().packs(), listed.oids);
   auto read = [&](size_t from, size_t to) {
     std::vector<ClaimRow> batch;
     for (size_t i = from; i < to; ++i) {
@@ -143,7 +143,6 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
       second_failed = std::current_exception();
       handoff.stop();
     }
-    PackReader::for_this_thread().clear();
   });
   try {
     read(0, half);
@@ -154,7 +153,7 @@ void build(ClaimIndex& index, const Repo& repo, BlobFacts& facts, const Tree& tr
   second.join();
   handoff.close();
   writer.join();
-  release_read_caches(repo.raw());
+  release_read_caches(repo);
   ::malloc_trim(0);  // what the threads' arenas hold now
   if (read_failed) std::rethrow_exception(read_failed);
   if (second_failed) std::rethrow_exception(second_failed);
@@ -252,7 +251,7 @@ bool same_layout(const Config& config, const Tree& head, const IndexFile& index,
 BlobFacts::BlobFacts(const Repo& repo, FactsCache* cache) : repo_(repo), cache_(cache), odb_(repo.odb()) {}
 
 FileFacts BlobFacts::read(const git_oid& oid) const {
-  return facts_of(read_blob_prefix(repo_.raw(), odb_.get(), oid, kMaxFrontmatterRead));
+  return facts_of(read_blob_prefix(repo_, odb_.get(), oid, kMaxFrontmatterRead));
 }
 
 FileFacts BlobFacts::get(const git_oid& oid) {

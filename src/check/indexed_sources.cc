@@ -368,7 +368,7 @@ std::optional<SeenEverywhere> seen_everywhere_indexed(const Repo& repo, const Sc
   const std::vector<std::string> prefixes = backlog_prefixes(config, scan);
   read_branches(repo, scan, *snap, head, reader, prefixes);
 
-  release_read_caches(repo.raw());  // branches read: their caches go (memory at 100,000 items)
+  release_read_caches(repo);  // branches read: their caches go (memory at 100,000 items)
   if (!repo.is_bare() && !small_index) stat_pass.start(repo, config, /*background=*/false);
   Worktree wt{reader.head_keys(), reader.head_counts(), config, false};
   if (!repo.is_bare()) wt = read_index_and_worktree(repo, scan, *snap, head, reader, stat_pass, prefixes);

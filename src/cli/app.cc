@@ -9,6 +9,7 @@
 #include "cli/exit_codes.h"
 #include "git/engines.h"
 #include "git/error.h"
+#include "git/libgit2.h"
 #include "store/reservation.h"
 #include "store/sqlite.h"
 
@@ -24,6 +25,7 @@ Run 'kabsd-guard COMMAND --help' for a command's options and examples.)";
 }  // namespace
 
 int run(int argc, char** argv) {
+  const Libgit2 libgit2;  // libgit2's process-wide options, for this run (git/libgit2.h)
   CLI::App app{"kabsd-guard: keeps the IDs of file-based (kano) backlogs unique.\n"
                "Reserve IDs atomically, guard commits/merges/pushes against duplicate IDs,\n"
                "and heal the sequence table after merges."};

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <map>
 #include <memory>
 
 #include "git/engines.h"
@@ -10,14 +9,11 @@
 #include "git/git_process.h"
 #include "git/handles.h"
 #include "git/object.h"
-#include "git/pack_reader.h"
 #include "git/packs.h"
 
 namespace kg {
 
 namespace {
-
-PackReader& reader() { return PackReader::for_this_thread(); }
 
 // The line of git's stderr that says why (its first "fatal:" line).
 std::string first_fatal(std::string_view message) {
@@ -31,18 +27,14 @@ std::string first_fatal(std::string_view message) {
 // What libgit2 cannot read, git may: an object a partial clone has not
 // fetched yet (git cat-file fetches it from the promisor remote), or one in
 // a store libgit2 1.5 does not understand. One `git cat-file --batch` per
-// repository and thread, kept while the thread lives, like its PackReader.
-std::optional<std::string> read_with_git(git_repository* repo, const git_oid& oid, const std::string& why) {
-  thread_local std::map<std::string, std::unique_ptr<CatFileBatch>> batches;
+// Repo, kept in its ObjectStore.
+std::optional<std::string> read_with_git(const Repo& repo, const git_oid& oid, const std::string& why) {
   GitLocation where;
-  where.git_dir = git_repository_path(repo);
-  while (where.git_dir.size() > 1 && where.git_dir.back() == '/') where.git_dir.pop_back();
-  if (const char* wd = git_repository_workdir(repo)) where.work_tree = wd;
-  std::unique_ptr<CatFileBatch>& batch = batches[where.git_dir];
-  if (!batch) batch = std::make_unique<CatFileBatch>(where);
+  where.git_dir = repo.git_dir();
+  where.work_tree = repo.workdir();
   std::optional<CatFileBatch::Object> obj;
   try {
-    obj = batch->read(to_hex(oid));
+    obj = repo.objects().read_with_git(where, to_hex(oid));
   } catch (const GitError& e) {
     throw UnreadableObject("blob " + to_hex(oid) + " is not in the object store (" + why +
                            ") and git cannot read it either: " + first_fatal(e.what()));
@@ -63,10 +55,10 @@ uint64_t blob_size(git_odb* odb, const git_oid& oid) {
   return size;
 }
 
-std::string read_blob(git_repository* repo, const git_oid& oid) {
-  if (auto obj = reader().read(packs_of(repo), oid); obj && obj->type == GIT_OBJECT_BLOB) return std::move(obj->data);
+std::string read_blob(const Repo& repo, const git_oid& oid) {
+  if (auto obj = repo.objects().read(oid); obj && obj->type == GIT_OBJECT_BLOB) return std::move(obj->data);
   git_blob* raw = nullptr;
-  if (int rc = git_blob_lookup(&raw, repo, &oid); rc < 0) {
+  if (int rc = git_blob_lookup(&raw, repo.raw(), &oid); rc < 0) {
     const std::string why = last_git_error(rc);
     git_error_clear();
     if (auto data = read_with_git(repo, oid, why)) return std::move(*data);
@@ -81,11 +73,10 @@ std::string read_blob(git_repository* repo, const git_oid& oid) {
   return std::string(data, size);
 }
 
-std::string read_blob_prefix(git_repository* repo, git_odb* odb, const git_oid& oid,
-                             size_t max_bytes) {
+std::string read_blob_prefix(const Repo& repo, git_odb* odb, const git_oid& oid, size_t max_bytes) {
   if (max_bytes == 0) return {};
-  const PackSet& packs = packs_of(repo);
-  if (auto obj = reader().read(packs, oid, max_bytes); obj && obj->type == GIT_OBJECT_BLOB) return std::move(obj->data);
+  const PackSet& packs = repo.objects().packs();
+  if (auto obj = repo.objects().read(oid, max_bytes); obj && obj->type == GIT_OBJECT_BLOB) return std::move(obj->data);
   git_odb_stream* raw = nullptr;
   size_t size = 0;
   git_object_t type = GIT_OBJECT_INVALID;
@@ -110,18 +101,6 @@ std::string read_blob_prefix(git_repository* repo, git_odb* odb, const git_oid& 
   }
   out.resize(got);
   return out;
-}
-
-std::optional<std::string> read_tree_data(git_repository* repo, const git_oid& oid) {
-  if (auto obj = reader().read(packs_of(repo), oid); obj && obj->type == GIT_OBJECT_TREE) return std::move(obj->data);
-  git_odb* odb = nullptr;
-  check(git_repository_odb(&odb, repo), "opening the object database");
-  OdbPtr owned(odb);
-  git_odb_object* raw = nullptr;
-  check(git_odb_read(&raw, odb, &oid), "reading tree " + to_hex(oid));
-  std::unique_ptr<git_odb_object, GitFree<&git_odb_object_free>> object(raw);
-  if (git_odb_object_type(raw) != GIT_OBJECT_TREE) return std::nullopt;
-  return std::string(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
 }
 
 void fetch_missing(git_repository* repo, const std::vector<git_oid>& oids) {
@@ -184,9 +163,6 @@ void fetch_missing(git_repository* repo, const std::vector<git_oid>& oids) {
               promisor + "'");
 }
 
-void release_read_caches(git_repository* repo) {
-  reader().clear();
-  release_pages(packs_of(repo));
-}
+void release_read_caches(const Repo& repo) { repo.objects().release(); }
 
 }  // namespace kg

@@ -1,6 +1,6 @@
-// Reading blobs (whole or only their beginning) and trees from the object
-// database: through this thread's PackReader when a pack holds the object,
-// else through libgit2.
+// Reading blobs (whole or only their beginning) from the object database:
+// through the Repo's ObjectStore (object_store.h) when a pack holds the
+// object, else through libgit2, else through `git cat-file --batch`.
 #pragma once
 
 #include <git2.h>
@@ -11,21 +11,18 @@
 #include <string>
 #include <vector>
 
+#include "git/repo.h"
+
 namespace kg {
 
 // The size of a blob, read from the object header only.
 uint64_t blob_size(git_odb* odb, const git_oid& oid);
 // The whole blob.
-std::string read_blob(git_repository* repo, const git_oid& oid);
-// The first `max_bytes` of a blob. Packed blobs are read by this thread's
-// PackReader (a blob stored whole is inflated only that far); loose ones
-// are streamed.
-std::string read_blob_prefix(git_repository* repo, git_odb* odb, const git_oid& oid,
-                             size_t max_bytes);
-
-// The raw content of tree `oid` (its entries as git stores them); nullopt
-// when `oid` names another kind of object.
-std::optional<std::string> read_tree_data(git_repository* repo, const git_oid& oid);
+std::string read_blob(const Repo& repo, const git_oid& oid);
+// The first `max_bytes` of a blob. Packed blobs are read by the Repo's
+// ObjectStore (a blob stored whole is inflated only that far); loose ones
+// are streamed from `odb` (the Repo's).
+std::string read_blob_prefix(const Repo& repo, git_odb* odb, const git_oid& oid, size_t max_bytes);
 
 // In a partial clone, fetches the objects of `oids` that the object store
 // lacks in one `git fetch` from the promisor remote, as git does before a
@@ -35,9 +32,9 @@ std::optional<std::string> read_tree_data(git_repository* repo, const git_oid& o
 // they cannot read.
 void fetch_missing(git_repository* repo, const std::vector<git_oid>& oids);
 
-// Once a bulk read is over: frees this thread's pack reader (the cache of
+// Once a bulk read is over: frees the Repo's pack readers (the caches of
 // objects rebuilt from deltas that the functions above keep) and lets the
-// pages of `repo`'s pack indexes go (memory, issue 5).
-void release_read_caches(git_repository* repo);
+// pages of its pack indexes go (memory, issue 5). ObjectStore::release.
+void release_read_caches(const Repo& repo);
 
 }  // namespace kg

@@ -23,8 +23,6 @@ std::string oid_hex(const std::optional<git_oid>& oid) { return oid ? to_hex(*oi
 
 // Every entry field equals what libgit2 reads from the same file.
 void expect_same_as_libgit2(const IndexFile& index) {
-  static const int init = git_libgit2_init();  // once, for this binary
-  (void)init;
   git_index* raw = nullptr;
   ASSERT_EQ(git_index_open(&raw, index.file_path().c_str()), 0) << git_error_last()->message;
   IndexPtr lib(raw);

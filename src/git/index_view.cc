@@ -142,25 +142,25 @@ bool IndexView::is_dir(std::string_view path) const {
 std::optional<std::string> IndexView::read(std::string_view path, size_t max_bytes) const {
   const git_index_entry* e = file_at(path);
   if (e == nullptr) return std::nullopt;
-  return read_blob_prefix(repo_->raw(), odb_.get(), e->id, max_bytes);
+  return read_blob_prefix(*repo_, odb_.get(), e->id, max_bytes);
 }
 
 std::string IndexView::read(const FileEntry& entry) const {
-  return read_blob(repo_->raw(), entry.oid);
+  return read_blob(*repo_, entry.oid);
 }
 
 std::string IndexView::read_prefix(const FileEntry& entry, size_t max_bytes) const {
   if (entry.size > 0 && entry.size <= max_bytes) {  // small: one read, no stream attempt
-    std::string all = read_blob(repo_->raw(), entry.oid);
+    std::string all = read_blob(*repo_, entry.oid);
     if (all.size() > max_bytes) all.resize(max_bytes);
     return all;
   }
-  return read_blob_prefix(repo_->raw(), odb_.get(), entry.oid, max_bytes);
+  return read_blob_prefix(*repo_, odb_.get(), entry.oid, max_bytes);
 }
 
 std::vector<size_t> IndexView::read_order(const std::vector<git_oid>& oids) const {
   fetch_missing(repo_->raw(), oids);  // a partial clone: one fetch, not one per blob
-  return pack_read_order(packs_of(repo_->raw()), oids);
+  return pack_read_order(repo_->objects().packs(), oids);
 }
 
 }  // namespace kg

@@ -3,12 +3,10 @@
 #include <git2/sys/odb_backend.h>
 
 #include <cstring>
+#include <memory>
 #include <new>
-#include <string>
 
 #include "git/handles.h"
-#include "git/pack_reader.h"
-#include "git/packs.h"
 
 namespace kg {
 
@@ -19,13 +17,13 @@ constexpr int kPriority = 3;
 
 struct Backend {
   git_odb_backend parent;  // first: libgit2 hands back a pointer to it
-  std::string common_dir;  // whose packs (not the repository: the odb may outlive it)
+  std::shared_ptr<ObjectStore> store;  // shared with the Repo: the odb may outlive it
 };
 
 int read(void** data, size_t* len, git_object_t* type, git_odb_backend* raw, const git_oid* oid) {
   auto* self = reinterpret_cast<Backend*>(raw);
   try {
-    std::optional<RawObject> obj = PackReader::for_this_thread().read(packs_of(self->common_dir), *oid);
+    std::optional<RawObject> obj = self->store->read(*oid);
     if (!obj) return GIT_ENOTFOUND;
     auto* buf = static_cast<char*>(git_odb_backend_data_alloc(raw, obj->data.size() + 1));
     if (buf == nullptr) return -1;
@@ -44,11 +42,9 @@ void free_backend(git_odb_backend* raw) { delete reinterpret_cast<Backend*>(raw)
 
 }  // namespace
 
-void add_pack_backend(git_repository* repo) {
-  recheck_packs();
-  const char* common = git_repository_commondir(repo);
+void add_pack_backend(git_repository* repo, std::shared_ptr<ObjectStore> store) {
   git_odb* odb = nullptr;
-  if (common == nullptr || git_repository_odb(&odb, repo) != 0) {
+  if (git_repository_odb(&odb, repo) != 0) {
     git_error_clear();
     return;
   }
@@ -60,7 +56,7 @@ void add_pack_backend(git_repository* repo) {
     git_error_clear();
     return;
   }
-  backend->common_dir = common;
+  backend->store = std::move(store);
   backend->parent.read = read;
   backend->parent.free = free_backend;
   if (git_odb_add_backend(odb, &backend->parent, kPriority) != 0) {

@@ -305,9 +305,4 @@ std::optional<RawObject> PackReader::read(const PackSet& packs, const git_oid& o
 
 void PackReader::clear() { impl_->clear(); }
 
-PackReader& PackReader::for_this_thread() {
-  thread_local PackReader reader;
-  return reader;
-}
-
 }  // namespace kg

@@ -7,7 +7,8 @@
 //
 // Anything unusual (an object in none of the packs, a pack that cannot be read,
 // a malformed entry) gives nullopt, and callers ask libgit2, which then
-// reports the trouble in its own words. One reader per thread.
+// reports the trouble in its own words. A reader is used by one thread at a
+// time; a Repo's readers belong to its ObjectStore (object_store.h).
 #pragma once
 
 #include <git2.h>
@@ -42,11 +43,6 @@ class PackReader {
 
   // Frees the cache and closes the packs.
   void clear();
-
-  // This thread's reader, for the object reads of git/blob.h and
-  // git/pack_backend.h. Its cache lives as long as the thread: clear() it
-  // once a bulk read is over.
-  static PackReader& for_this_thread();
 
   static constexpr size_t kDefaultCacheBytes = size_t{4} << 20;
 

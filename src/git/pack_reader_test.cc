@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "git/blob.h"
@@ -84,7 +86,7 @@ std::map<std::string, RawObject> through_git(const fs::path& r) {
 // returns how many objects were compared.
 size_t expect_same_as_git(const fs::path& r, size_t cache_bytes) {
   Repo repo = Repo::open(r.string());
-  const PackSet& packs = packs_of(repo.raw());
+  const PackSet& packs = repo.objects().packs();
   PackReader reader(cache_bytes);
   std::vector<git_oid> oids = all_objects(r);
   const std::map<std::string, RawObject> by_git = through_git(r);
@@ -120,6 +122,43 @@ TEST(PackReader, ReadsEveryObjectOfADeltifiedPackAsGitDoes) {
   expect_same_as_git(dir.path(), 0);
 }
 
+// A Repo's ObjectStore (its pack set and readers) read from two threads at
+// once, as the claim index's first build does, gives what git gives; and
+// libgit2's reads through the Repo's odb backend (the same store) too.
+TEST(PackReader, ARepositorysObjectStoreReadsFromTwoThreadsAsGitDoes) {
+  CleanGitEnv env;
+  TempDir dir;
+  make_history(dir.path());
+  git(dir.path(), "gc -q");
+  Repo repo = Repo::open(dir.path().string());
+  const std::vector<git_oid> oids = all_objects(dir.path());
+  const std::map<std::string, RawObject> by_git = through_git(dir.path());
+  ASSERT_GT(oids.size(), 1000u);
+  std::atomic<size_t> same{0};
+  auto read_half = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      std::optional<RawObject> got = repo.objects().read(oids[i]);
+      auto want = by_git.find(to_hex(oids[i]));
+      if (got && want != by_git.end() && got->type == want->second.type && got->data == want->second.data) ++same;
+    }
+  };
+  std::thread second(read_half, oids.size() / 2, oids.size());
+  read_half(0, oids.size() / 2);
+  second.join();
+  EXPECT_EQ(same.load(), oids.size());
+  release_read_caches(repo);
+  size_t through_libgit2 = 0;
+  for (const git_oid& oid : oids) {
+    git_odb_object* raw = nullptr;
+    OdbPtr odb = repo.odb();
+    ASSERT_EQ(git_odb_read(&raw, odb.get(), &oid), 0);
+    const std::string data(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+    git_odb_object_free(raw);
+    through_libgit2 += by_git.at(to_hex(oid)).data == data;
+  }
+  EXPECT_EQ(through_libgit2, oids.size());
+}
+
 TEST(PackReader, ReadsDeltasAgainstBaseIdsAndLargeOffsets) {
   CleanGitEnv env;
   TempDir dir;
@@ -143,7 +182,7 @@ TEST(PackReader, ReadsABlobPrefixWithoutTheRest) {
     ASSERT_EQ(git_oid_fromstr(&oid, trimmed(git(dir.path(), "rev-parse HEAD:" + path)).c_str()), 0);
     const std::string whole = git(dir.path(), "cat-file blob HEAD:" + path);
     for (size_t max : {size_t{0}, size_t{1}, size_t{100}, size_t{70000}, whole.size(), whole.size() + 1}) {
-      auto got = reader.read(packs_of(repo.raw()), oid, max);
+      auto got = reader.read(repo.objects().packs(), oid, max);
       ASSERT_TRUE(got) << path << " " << max;
       EXPECT_EQ(got->type, GIT_OBJECT_BLOB);
       EXPECT_TRUE(got->data == whole.substr(0, max)) << path << " cut at " << max;
@@ -162,8 +201,8 @@ TEST(PackReader, LeavesLooseObjectsAndBrokenPacksToLibgit2) {
   git_oid loose{};
   ASSERT_EQ(git_oid_fromstr(&loose, trimmed(git(dir.path(), "rev-parse HEAD:loose.md")).c_str()), 0);
   PackReader reader;
-  EXPECT_FALSE(reader.read(packs_of(repo.raw()), loose)) << "a loose object is not in a pack";
-  EXPECT_EQ(read_blob(repo.raw(), loose), "not packed yet\n") << "read through libgit2";
+  EXPECT_FALSE(reader.read(repo.objects().packs(), loose)) << "a loose object is not in a pack";
+  EXPECT_EQ(read_blob(repo, loose), "not packed yet\n") << "read through libgit2";
 
   // A pack cut in half: what is past the cut cannot be read; what is before
   // it still can.
@@ -174,7 +213,7 @@ TEST(PackReader, LeavesLooseObjectsAndBrokenPacksToLibgit2) {
   fs::permissions(pack, fs::perms::owner_write, fs::perm_options::add);
   fs::resize_file(pack, fs::file_size(pack) / 2);
   Repo again = Repo::open(dir.path().string());
-  const PackSet& packs = packs_of(again.raw());
+  const PackSet& packs = again.objects().packs();
   PackReader fresh;
   size_t read = 0, refused = 0;
   for (const git_oid& oid : all_objects(dir.path())) {
@@ -198,13 +237,13 @@ TEST(PackReader, FindsOnlyTheRepositorysOwnPacks) {
   Repo in_b = Repo::open(b.path().string());
   git_oid oid{};
   ASSERT_EQ(git_oid_fromstr(&oid, trimmed(git(a.path(), "rev-parse HEAD:empty")).c_str()), 0);
-  EXPECT_TRUE(packs_of(in_a.raw()).find(oid));
-  EXPECT_FALSE(packs_of(in_b.raw()).find(oid)) << "b never had that blob";
+  EXPECT_TRUE(in_a.objects().packs().find(oid));
+  EXPECT_FALSE(in_b.objects().packs().find(oid)) << "b never had that blob";
   // A pack made after the first listing is found by the next handle.
   git(b.path(), "gc -q");
   ASSERT_EQ(git_oid_fromstr(&oid, trimmed(git(b.path(), "rev-parse HEAD:x")).c_str()), 0);
   Repo b_again = Repo::open(b.path().string());
-  EXPECT_TRUE(packs_of(b_again.raw()).find(oid));
+  EXPECT_TRUE(b_again.objects().packs().find(oid));
 }
 
 }  // namespace

@@ -24,15 +24,17 @@ struct PackedAt {
 };
 
 // One pack's index (version 2; git has written no other since 2009), mapped
-// read-only: only the pages a lookup touches become resident. Opened once
-// per process and never closed, so pointers to it stay valid.
+// read-only while the object lives: only the pages a lookup touches become
+// resident.
 class PackIndex {
  public:
   static std::unique_ptr<PackIndex> open(const std::string& idx_path);  // null when unusable
   PackIndex(const PackIndex&) = delete;
   PackIndex& operator=(const PackIndex&) = delete;
+  ~PackIndex();
 
-  // A number unique among the packs opened in this process.
+  // A number unique among the packs opened in this process (PackReader
+  // keys its open pack files on it).
   size_t number() const { return number_; }
   // The pack file beside the index.
   const std::string& pack_path() const { return pack_path_; }
@@ -53,21 +55,18 @@ class PackIndex {
   size_t count_ = 0;
 };
 
-// The packs of one repository, in the order git searches them.
+// The packs of one repository, in the order git searches them. A set made
+// by list() owns its indexes (unmapped with it); one put together by hand
+// (tests, fuzzing) points at indexes its maker keeps.
 struct PackSet {
   std::vector<const PackIndex*> packs;
+  std::vector<std::unique_ptr<PackIndex>> owned;
+
+  // The packs of the object folder `common_dir`/objects and of its
+  // alternates, as they are now.
+  static PackSet list(const std::string& common_dir);
   std::optional<PackedAt> find(const git_oid& oid) const;
 };
-
-// The packs of the repository whose common dir is `common_dir` (or of
-// `repo`), listed once per process and object folder (again when a pack
-// folder has changed since: checked at the first call after recheck_packs).
-// The reference stays valid.
-const PackSet& packs_of(const std::string& common_dir);
-const PackSet& packs_of(git_repository* repo);
-// Makes the next packs_of look at the pack folders again (a repository was
-// opened: git may have packed or repacked since the last one).
-void recheck_packs();
 
 // The order to read `oids` in (a permutation of their indexes): by pack, then
 // by offset in it, front to back. Object ids found in no pack keep their

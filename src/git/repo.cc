@@ -8,11 +8,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <mutex>
+#include <stdexcept>
 
 #include "git/engines.h"
 #include "git/error.h"
 #include "git/git_index.h"
+#include "git/libgit2.h"
 #include "git/ownership.h"
 #include "git/pack_backend.h"
 #include "git/sha1_mirror.h"
@@ -22,27 +23,8 @@ namespace kg {
 
 namespace {
 
-constexpr size_t kMwindowSize = size_t{4} << 20;
-constexpr size_t kMwindowMappedLimit = size_t{8} << 20;
-constexpr size_t kObjectCacheSize = size_t{8} << 20;
-
-void init_libgit2() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    git_libgit2_init();
-    // Memory: libgit2 maps packs in windows of 1 GiB, up to 8 GiB, and
-    // caches up to 256 MiB of objects; every page a scan touches stays
-    // resident. A backlog scan reads each blob once, in pack order, so
-    // small windows and a small cache cost nothing (issue 5: peak RSS <= 50
-    // MB at 100,000 items).
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, size_t{kMwindowSize});
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, size_t{kMwindowMappedLimit});
-    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(kObjectCacheSize));
-    // Speed: git itself does not rehash an object it reads (only fsck
-    // does); libgit2 does by default, ~6% of a cold scan. A damaged object
-    // still fails zlib's checksum.
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-  });
+void require_libgit2() {
+  if (!Libgit2::alive()) throw std::logic_error("a repository opened with no kg::Libgit2 alive (libgit2.h)");
 }
 
 std::optional<std::string> env(const char* name) {
@@ -65,7 +47,7 @@ std::string without_trailing_slash(const char* path) {
 }  // namespace
 
 Repo Repo::open_from_env() {
-  init_libgit2();
+  require_libgit2();
   const std::optional<std::string> work_tree = env("GIT_WORK_TREE");
   const std::optional<std::string> index_file = env("GIT_INDEX_FILE");
   const bool git_dir_set = env("GIT_DIR").has_value();
@@ -134,10 +116,14 @@ Repo Repo::open_from_env() {
   return repo;
 }
 
-Repo::Repo(RepositoryPtr repo) : repo_(std::move(repo)) { add_pack_backend(repo_.get()); }
+Repo::Repo(RepositoryPtr repo)
+    : repo_(std::move(repo)),
+      objects_(std::make_shared<ObjectStore>(without_trailing_slash(git_repository_commondir(repo_.get())))) {
+  add_pack_backend(repo_.get(), objects_);
+}
 
 Repo Repo::open(const std::string& path) {
-  init_libgit2();
+  require_libgit2();
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   if (rc == GIT_EOWNER) {

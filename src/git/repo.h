@@ -11,9 +11,11 @@
 #include "git/git_process.h"
 #include "git/handles.h"
 #include "git/object.h"
+#include "git/object_store.h"
 
 namespace kg {
 
+// Opening one needs a live Libgit2 (libgit2.h): without, it throws.
 class Repo {
  public:
   // Opens the repository git would use from the current directory, honouring
@@ -31,6 +33,9 @@ class Repo {
   ~Repo() = default;
 
   git_repository* raw() const { return repo_.get(); }
+  // The packs and readers this repository's objects are read with
+  // (object_store.h); its odb backend reads through the same store.
+  ObjectStore& objects() const { return *objects_; }
 
   // Absolute paths without a trailing '/'. workdir() is "" for a bare repo.
   std::string workdir() const;
@@ -79,6 +84,7 @@ class Repo {
 
   RepositoryPtr repo_;
   std::shared_ptr<class Sha1Mirror> mirror_;  // a sha256 repository's
+  std::shared_ptr<ObjectStore> objects_;
   std::optional<std::string> index_file_;
   mutable bool index_set_ = false;  // index_file_ made the repository's index
   bool from_env_ = false;

@@ -1,49 +1,28 @@
-// The files that differ between two trees, or between a tree and an index
-// file, loading only the folders that can differ: a subtree whose id is the
-// same on both sides (or, for the index, whose cache-tree id equals the
-// tree's) is never read. No rename detection, no content diff.
+// The files that differ between two trees, by git's own plumbing
+// (`git diff-tree -r -z --no-renames` through git_process.h, which skips
+// every subtree whose id is the same on both sides; libgit2 1.5's tree diff
+// does not, and is 2x slower on a post-merge), as Delta records
+// (index_delta.h).
 #pragma once
 
-#include <git2.h>
-
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "git/index_file.h"
+#include "git/index_delta.h"
 #include "git/object.h"
 #include "git/repo.h"
 
 namespace kg {
 
-// One path that differs; an absent side has a zero oid and mode 0.
-struct Delta {
-  std::string path;
-  git_oid old_oid{}, new_oid{};
-  uint32_t old_mode = 0, new_mode = 0;
-  int stage = 0;  // > 0: a conflicted index entry (the new side)
-};
-
-// True for a regular or executable file's mode (not a symlink or gitlink).
-inline bool is_regular_file_mode(uint32_t mode) {
-  return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
-}
-
 // Files (regular, executable, symlink; not gitlinks) that differ between two
 // trees below `prefixes` (literal folder or file paths, as with
-// GIT_DIFF_DISABLE_PATHSPEC_MATCH; empty = the whole tree). A missing tree is
-// the empty tree. Sorted by path.
+// GIT_DIFF_DISABLE_PATHSPEC_MATCH; empty = the whole tree), as
+// `git diff-tree -r --no-renames` lists them (it is that): a file that becomes a symlink
+// (or the reverse) is one record; a gitlink side is absent (zero oid, mode
+// 0). A missing tree is the empty tree. Sorted by path.
 std::vector<Delta> tree_delta(const Repo& repo, const std::optional<Tree>& old_tree,
                               const std::optional<Tree>& new_tree,
                               const std::vector<std::string>& prefixes);
-
-// The index's files against `tree` (old side), as `git diff --cached` sees
-// them: stage-0 entries; a conflicted path once per stage > 0 entry, with
-// `stage` set (the old side is the tree's file, if any); intent-to-add
-// entries and gitlinks are not files. Every folder whose cache-tree id
-// equals the tree's subtree id is skipped. Sorted by path, then stage.
-std::vector<Delta> index_delta(const Repo& repo, const std::optional<Tree>& tree,
-                               const IndexFile& index, const std::vector<std::string>& prefixes);
 
 }  // namespace kg

@@ -1,12 +1,10 @@
 #include "git/tree_view.h"
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "git/blob.h"
 #include "git/error.h"
 #include "git/packs.h"
-#include "git/raw_tree.h"
 
 namespace kg {
 
@@ -41,29 +39,32 @@ TreePtr TreeView::subtree(std::string_view dir) const {
 
 void TreeView::walk_tree(const git_oid& tree, const std::string& prefix, const SkipDir& skip_dir,
                          const Visit& visit) const {
-  std::optional<std::string> data = read_tree_data(repo_->raw(), tree);
-  if (!data) throw std::runtime_error("reading tree " + (prefix.empty() ? to_hex(tree) : prefix) + ": not a tree");
-  bool ok = parse_tree(*data, [&](const RawTreeEntry& entry) {
-    const std::string path = prefix.empty() ? std::string(entry.name) : prefix + "/" + std::string(entry.name);
-    switch (entry.mode) {
+  git_tree* raw = nullptr;
+  check(git_tree_lookup(&raw, repo_->raw(), &tree), "reading tree " + (prefix.empty() ? to_hex(tree) : prefix));
+  TreePtr owned(raw);
+  const size_t count = git_tree_entrycount(raw);
+  for (size_t i = 0; i < count; ++i) {
+    const git_tree_entry* entry = git_tree_entry_byindex(raw, i);
+    const std::string_view name = git_tree_entry_name(entry);
+    const std::string path = prefix.empty() ? std::string(name) : prefix + "/" + std::string(name);
+    switch (git_tree_entry_filemode(entry)) {
       case GIT_FILEMODE_TREE:
-        if (!skip_dir(entry.name)) walk_tree(entry.id, path, skip_dir, visit);
+        if (!skip_dir(name)) walk_tree(*git_tree_entry_id(entry), path, skip_dir, visit);
         break;
       case GIT_FILEMODE_BLOB:
       case GIT_FILEMODE_BLOB_EXECUTABLE:
       case GIT_FILEMODE_LINK: {
         FileEntry file;
         file.path = path;
-        file.oid = entry.id;
-        file.symlink = entry.mode == GIT_FILEMODE_LINK;
+        file.oid = *git_tree_entry_id(entry);
+        file.symlink = git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK;
         visit(file);
         break;
       }
-      default:  // submodule commit, or an invalid mode: not a file
+      default:  // submodule commit: not a file
         break;
     }
-  });
-  if (!ok) throw std::runtime_error("reading tree " + (prefix.empty() ? to_hex(tree) : prefix) + ": malformed tree object " + to_hex(tree));
+  }
 }
 
 void TreeView::walk(std::string_view dir, const SkipDir& skip_dir, const Visit& visit) const {
@@ -101,20 +102,20 @@ bool TreeView::is_dir(std::string_view path) const {
 std::optional<std::string> TreeView::read(std::string_view path, size_t max_bytes) const {
   TreeEntryPtr entry = entry_at(path);
   if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
-  return read_blob_prefix(repo_->raw(), odb_.get(), *git_tree_entry_id(entry.get()), max_bytes);
+  return read_blob_prefix(*repo_, odb_.get(), *git_tree_entry_id(entry.get()), max_bytes);
 }
 
 std::string TreeView::read(const FileEntry& entry) const {
-  return read_blob(repo_->raw(), entry.oid);
+  return read_blob(*repo_, entry.oid);
 }
 
 std::string TreeView::read_prefix(const FileEntry& entry, size_t max_bytes) const {
-  return read_blob_prefix(repo_->raw(), odb_.get(), entry.oid, max_bytes);
+  return read_blob_prefix(*repo_, odb_.get(), entry.oid, max_bytes);
 }
 
 std::vector<size_t> TreeView::read_order(const std::vector<git_oid>& oids) const {
   fetch_missing(repo_->raw(), oids);  // a partial clone: one fetch, not one per blob
-  return pack_read_order(packs_of(repo_->raw()), oids);
+  return pack_read_order(repo_->objects().packs(), oids);
 }
 
 std::optional<git_oid> TreeView::tree_id(std::string_view dir) const {
