@@ -141,27 +141,19 @@ std::optional<Comparison> scan_commit(const Repo& repo, const ScanOptions& scan,
   return c;
 }
 
-// Two commits, the claim index moved to `head`.
+// Two commits. The claim index is moved to `head`, or, with `keep_at_base`,
+// kept at `base`: for a push in quarantine, where `head` may be refused and
+// its objects dropped while `base` stays, so the next push starts warm.
 std::optional<Comparison> compare_commits(const Repo& repo, const ScanOptions& scan, const Commit& base,
-                                          const Commit& head) {
+                                          const Commit& head, bool keep_at_base) {
   Tree old_tree = base.tree(), new_tree = head.tree();
   Config was = load_products(TreeView(repo, old_tree), scan).config;
   Config is = load_products(TreeView(repo, new_tree), scan).config;
-  if (is.products.empty() || !same_layout(was, old_tree, is, new_tree, scan)) return std::nullopt;
-  std::vector<Delta> deltas = tree_delta(repo, old_tree, new_tree, backlog_prefixes(is, scan));
+  const Config& anchor = keep_at_base ? was : is;
+  if (anchor.products.empty() || !same_layout(was, old_tree, is, new_tree, scan)) return std::nullopt;
+  std::vector<Delta> deltas = tree_delta(repo, old_tree, new_tree, backlog_prefixes(anchor, scan));
+  if (keep_at_base) return compare_through(repo, scan, old_tree, was, deltas, false);
   return compare_through(repo, scan, new_tree, is, deltas, true);
-}
-
-// Two commits, the claim index kept at `base`: `head` may be refused and
-// its objects dropped, while `base` stays, so the next push starts warm.
-std::optional<Comparison> compare_commits_from_base(const Repo& repo, const ScanOptions& scan, const Commit& base,
-                                                    const Commit& head) {
-  Tree old_tree = base.tree(), new_tree = head.tree();
-  Config was = load_products(TreeView(repo, old_tree), scan).config;
-  Config is = load_products(TreeView(repo, new_tree), scan).config;
-  if (was.products.empty() || !same_layout(was, old_tree, is, new_tree, scan)) return std::nullopt;
-  std::vector<Delta> deltas = tree_delta(repo, old_tree, new_tree, backlog_prefixes(was, scan));
-  return compare_through(repo, scan, old_tree, was, deltas, false);
 }
 
 class IndexedReader : public SnapshotReader {
@@ -174,8 +166,7 @@ class IndexedReader : public SnapshotReader {
     if (now.kind == SnapshotKind::Index && base) return compare_staged(repo_, scan_, base->commit->tree());
     if (now.kind != SnapshotKind::Tree || !now.commit) return std::nullopt;
     if (!base) return now.transient ? std::nullopt : scan_commit(repo_, scan_, *now.commit);
-    if (now.transient) return compare_commits_from_base(repo_, scan_, *base->commit, *now.commit);
-    return compare_commits(repo_, scan_, *base->commit, *now.commit);
+    return compare_commits(repo_, scan_, *base->commit, *now.commit, now.transient);
   }
 
   // A blob no engine can read (a partial clone offline) is left to the

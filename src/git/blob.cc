@@ -29,12 +29,9 @@ std::string first_fatal(std::string_view message) {
 // a store libgit2 1.5 does not understand. One `git cat-file --batch` per
 // Repo, kept in its ObjectStore.
 std::optional<std::string> read_with_git(const Repo& repo, const git_oid& oid, const std::string& why) {
-  GitLocation where;
-  where.git_dir = repo.git_dir();
-  where.work_tree = repo.workdir();
   std::optional<CatFileBatch::Object> obj;
   try {
-    obj = repo.objects().read_with_git(where, to_hex(oid));
+    obj = repo.objects().read_with_git(repo.object_location(), to_hex(oid));
   } catch (const GitError& e) {
     throw UnreadableObject("blob " + to_hex(oid) + " is not in the object store (" + why +
                            ") and git cannot read it either: " + first_fatal(e.what()));

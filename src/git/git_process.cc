@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <string_view>
 
 #include "git/error.h"
@@ -29,7 +30,21 @@ constexpr size_t kMaxStderr = size_t{64} << 10;  // kept of git's stderr
 constexpr std::string_view kLocationVars[] = {
     "GIT_DIR=", "GIT_WORK_TREE=", "GIT_INDEX_FILE=", "GIT_COMMON_DIR=", "GIT_PREFIX=",
     "GIT_OBJECT_DIRECTORY=", "GIT_ALTERNATE_OBJECT_DIRECTORIES=", "GIT_NAMESPACE=",
-    "GIT_OPTIONAL_LOCKS=", "GIT_TERMINAL_PROMPT="};
+    "GIT_QUARANTINE_PATH=", "GIT_OPTIONAL_LOCKS=", "GIT_TERMINAL_PROMPT="};
+
+std::string absolute(const std::string& path) {
+  if (path.empty() || path.front() == '/') return path;
+  std::error_code ec;
+  const std::filesystem::path abs = std::filesystem::absolute(path, ec);
+  return ec ? path : abs.string();
+}
+
+// Where git starts when told the repository: its top level (the git dir
+// when bare), as git itself runs hooks. From a subfolder, git would read
+// pathspecs relative to it and `ls-files` would list only that folder.
+std::string top_level_of(const GitLocation& where) {
+  return absolute(where.work_tree.empty() ? where.git_dir : where.work_tree);
+}
 
 std::vector<std::string> child_env(const std::optional<GitLocation>& where, bool discover) {
   std::vector<std::string> env;
@@ -38,16 +53,20 @@ std::vector<std::string> child_env(const std::optional<GitLocation>& where, bool
     bool drop = false;
     for (std::string_view name : kLocationVars) {
       const bool ours = name == "GIT_OPTIONAL_LOCKS=" || name == "GIT_TERMINAL_PROMPT=";  // set below
-      // The object directories stay for the repository the environment named.
-      const bool objects = name == "GIT_OBJECT_DIRECTORY=" || name == "GIT_ALTERNATE_OBJECT_DIRECTORIES=";
+      // The object directories (and a push's quarantine) stay for the
+      // repository the environment named; another (the sha256 mirror) may
+      // update its refs.
+      const bool objects = name == "GIT_OBJECT_DIRECTORY=" || name == "GIT_ALTERNATE_OBJECT_DIRECTORIES=" ||
+                           name == "GIT_QUARANTINE_PATH=";
       if (var.starts_with(name) && (ours || discover || (where && !(objects && where->from_env)))) drop = true;
     }
     if (!drop) env.emplace_back(var);
   }
   if (where) {
-    env.push_back("GIT_DIR=" + where->git_dir);
-    if (!where->work_tree.empty()) env.push_back("GIT_WORK_TREE=" + where->work_tree);
-    if (where->index_file) env.push_back("GIT_INDEX_FILE=" + *where->index_file);
+    // Absolute: git starts in the top-level folder (top_level_of), not here.
+    env.push_back("GIT_DIR=" + absolute(where->git_dir));
+    if (!where->work_tree.empty()) env.push_back("GIT_WORK_TREE=" + absolute(where->work_tree));
+    if (where->index_file) env.push_back("GIT_INDEX_FILE=" + absolute(*where->index_file));
   }
   env.emplace_back("GIT_OPTIONAL_LOCKS=0");  // a read never takes index.lock
   env.emplace_back("GIT_TERMINAL_PROMPT=0"); // a fetch never waits for a password
@@ -92,6 +111,8 @@ pid_t spawn(std::vector<std::string> argv, const std::optional<GitLocation>& whe
   posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
+  const std::string top = where && !discover ? top_level_of(*where) : std::string();
+  if (!top.empty()) posix_spawn_file_actions_addchdir_np(&actions, top.c_str());
   std::vector<std::string> env = child_env(where, discover);
   std::vector<char*> c_argv = c_strings(argv);
   std::vector<char*> c_env = c_strings(env);

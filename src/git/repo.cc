@@ -345,6 +345,13 @@ GitLocation Repo::location() const {
   return where;
 }
 
+GitLocation Repo::object_location() const {
+  if (!mirror_) return location();
+  GitLocation where;
+  where.git_dir = without_trailing_slash(git_repository_path(raw()));
+  return where;
+}
+
 OdbPtr Repo::odb() const {
   git_odb* raw_odb = nullptr;
   check(git_repository_odb(&raw_odb, raw()), "opening the object database");

@@ -69,6 +69,9 @@ class Repo {
   OdbPtr odb() const;
   // Where the git binary finds this repository (git_process.h).
   GitLocation location() const;
+  // Where git finds the objects raw() names: location(), or for a sha256
+  // repository its SHA-1 mirror (for cat-file, diff-tree by object id).
+  GitLocation object_location() const;
   // True when the index was read by git (a split or sparse index, which
   // libgit2 1.5 refuses): it is then an in-memory copy without stat data.
   bool index_from_git() const { return index_from_git_; }

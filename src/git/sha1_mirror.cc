@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -37,6 +38,15 @@ std::string read_file(const std::string& path) {
 }
 
 constexpr std::string_view kExtraRefs = "refs/kabsd-guard/extra/";
+// Converting a long history the first time takes a while; a run cut short
+// keeps nothing, so the limit is generous.
+constexpr std::chrono::minutes kConvertTimeout{60};
+
+std::string first_line(const std::string& text) {
+  const size_t at = text.find("fatal: ");
+  std::string line = text.substr(at == std::string::npos ? 0 : at);
+  return line.substr(0, line.find('\n'));
+}
 
 bool is_hex_id(std::string_view s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -172,29 +182,49 @@ GitLocation Sha1Mirror::location() const {
 // under refs/kabsd-guard/extra/<id>: fast-import wants a ref name.
 std::set<std::string> Sha1Mirror::export_revs(const std::vector<std::string>& revs) {
   const std::string em = dir_ + "/export-marks", im = dir_ + "/import-marks";
-  std::vector<std::string> args{"fast-export", "--show-original-ids", "--signed-tags=strip",
-                                "--tag-of-filtered-object=drop", "--reencode=no", "--export-marks=" + em + ".new"};
-  if (fs::exists(em)) args.push_back("--import-marks=" + em);
-  args.insert(args.end(), revs.begin(), revs.end());
-  std::string stream = GitCommand(args).at(location()).output();
-  const Exported exported = parse_stream(stream, kExtraRefs);
+  auto fast_export = [&](bool incremental) {
+    std::vector<std::string> args{"fast-export", "--show-original-ids", "--signed-tags=strip",
+                                  "--tag-of-filtered-object=drop", "--reencode=no", "--export-marks=" + em + ".new"};
+    if (incremental) args.push_back("--import-marks=" + em);
+    args.insert(args.end(), revs.begin(), revs.end());
+    return GitCommand(args).at(location()).timeout(kConvertTimeout).run();
+  };
+  GitResult r = fast_export(fs::exists(em));
+  if (r.status != 0 && fs::exists(em)) {
+    // An object the marks name is gone (pruned after an amend or a rebase,
+    // or a refused push's quarantine): convert the history again from the
+    // start; the objects the mirror has are kept.
+    fs::remove(em);
+    fs::remove(im);
+    r = fast_export(false);
+  }
+  if (r.status != 0) throw GitError("git fast-export (the sha256 mirror) failed: " + first_line(r.err));
+  const Exported exported = parse_stream(r.out, kExtraRefs);
   GitLocation at_mirror;
   at_mirror.git_dir = dir_;
-  if (!stream.empty()) {
+  // In a push's quarantine (pre-receive) the pushed objects may be dropped
+  // with a refused push: what was exported from there is not remembered.
+  const bool quarantined = std::getenv("GIT_QUARANTINE_PATH") != nullptr;
+  if (!r.out.empty()) {
     // Both marks files are replaced only once the import succeeded.
     GitCommand({"fast-import", "--quiet", "--force", "--export-marks=" + im + ".new",
                 "--import-marks-if-exists=" + im})
         .at(at_mirror)
         .input(exported.stream)
+        .timeout(kConvertTimeout)
         .output();
-    fs::rename(im + ".new", im);
+    if (!quarantined) fs::rename(im + ".new", im);
   }
-  if (fs::exists(em + ".new")) fs::rename(em + ".new", em);
+  if (fs::exists(em + ".new")) {
+    if (quarantined) fs::remove(em + ".new");
+    else fs::rename(em + ".new", em);
+  }
+  const std::string new_marks = quarantined && !r.out.empty() ? im + ".new" : im;
   // The new objects' SHA-1 ids, by mark.
   load_map();
   std::string added;
   if (!exported.marks.empty()) {
-    for (const std::string& line : lines(read_file(im))) {
+    for (const std::string& line : lines(read_file(new_marks))) {
       const size_t sp = line.find(' ');
       if (sp == std::string::npos) continue;
       auto it = exported.marks.find(line.substr(0, sp));
@@ -203,6 +233,7 @@ std::set<std::string> Sha1Mirror::export_revs(const std::vector<std::string>& re
       if (map_.emplace(it->second, oid).second) added += it->second + " " + line.substr(sp + 1) + "\n";
     }
   }
+  if (quarantined && !r.out.empty()) fs::remove(new_marks);
   if (!added.empty()) std::ofstream(dir_ + "/oid-map", std::ios::app | std::ios::binary) << added;
   return exported.refs;
 }

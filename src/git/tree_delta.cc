@@ -76,7 +76,7 @@ std::vector<Delta> tree_delta(const Repo& repo, const std::optional<Tree>& old_t
     if (prefix.empty()) break;  // the whole tree: {""}
     args.push_back(std::move(prefix));
   }
-  std::vector<Delta> out = parse(GitCommand(std::move(args)).at(repo.location()).output());
+  std::vector<Delta> out = parse(GitCommand(std::move(args)).at(repo.object_location()).output());
   std::sort(out.begin(), out.end(), [](const Delta& a, const Delta& b) { return a.path < b.path; });
   return out;
 }

@@ -184,4 +184,16 @@ test_expect_success 'a file deleted in the working tree: post-* sync writes what
   sequences d | grep "^OLD|TSK|7$"
 '
 
+test_expect_success 'from a subfolder the index rolls with what changed (git diff-tree starts at the top level)' '
+  new_repo sub &&
+  commit_items sub 1 2 3 &&
+  test "$(kabsd-guard -C sub reserve -t task)" = DEMO-TSK-0004 &&
+  add_item sub DEMO-TSK-0009 $(uid_n 9) n9 && git -C sub commit -qm "an item numbered by hand" &&
+  (cd sub/_kano && kabsd-guard reserve -t task >../../got) &&
+  test "$(cat got)" = DEMO-TSK-0010 &&
+  add_item sub DEMO-TSK-0009 $(uid_n 19) again &&
+  test_must_fail kabsd-guard -C sub hook pre-commit 2>err &&
+  grep "DEMO-TSK-0009_n9.md" err
+'
+
 test_done

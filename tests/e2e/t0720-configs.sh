@@ -315,4 +315,33 @@ test_expect_success 'git add/reset running beside check --worktree: retried, nev
   wait $pid
 '
 
+test_expect_success 'sha256: from a subfolder the index is the whole index' '
+  git init -q --object-format=sha256 shd && seed shd && install_guard shd &&
+  claimant shd DEMO-TSK-0009 $(uid_n 2) second && git -C shd add -A &&
+  (cd shd/_kano && test_must_fail kabsd-guard check --staged >../../out) &&
+  grep "DEMO-TSK-0009_second.md" out &&
+  (cd shd/_kano && test "$(kabsd-guard reserve -t task)" = DEMO-TSK-0010)
+'
+
+test_expect_success 'sha256: history rewritten and pruned, then a refused push and a clean one' '
+  git init -q --object-format=sha256 shz && seed shz && install_guard shz &&
+  add_item shz DEMO-TSK-0002 $(uid_n 4) two && git -C shz commit -qm two &&
+  git -C shz commit -q --amend -m "two, amended" &&
+  git -C shz reflog expire --expire=now --all && git -C shz gc -q --prune=now &&
+  add_item shz DEMO-TSK-0003 $(uid_n 5) three && git -C shz commit -qm three &&
+  kabsd-guard -C shz check --tree HEAD &&
+  git init -q --bare --object-format=sha256 shz-server.git &&
+  kabsd-guard install --server shz-server.git >/dev/null &&
+  git -C shz push -q ../shz-server.git main &&
+  git -C shz checkout -qb dup &&
+  claimant shz DEMO-TSK-0003 $(uid_n 6) again && git -C shz add -A &&
+  git -C shz commit -qm dup --no-verify &&
+  test_must_fail git -C shz push -q ../shz-server.git dup 2>err &&
+  grep "DEMO-TSK-0003" err &&
+  git -C shz checkout -q main &&
+  add_item shz DEMO-TSK-0004 $(uid_n 7) four && git -C shz commit -qm four &&
+  git -C shz push -q ../shz-server.git main &&
+  test "$(git -C shz-server.git rev-parse main)" = "$(git -C shz rev-parse main)"
+'
+
 test_done
