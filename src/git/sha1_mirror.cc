@@ -180,7 +180,7 @@ GitLocation Sha1Mirror::location() const {
 // into `git fast-import` in the mirror and records the new objects' SHA-1
 // ids. A revision given as a bare object id (a commit on no ref) is written
 // under refs/kabsd-guard/extra/<id>: fast-import wants a ref name.
-std::set<std::string> Sha1Mirror::export_revs(const std::vector<std::string>& revs) {
+std::set<std::string> Sha1Mirror::export_revs(const std::vector<std::string>& revs, bool keep_marks) {
   const std::string em = dir_ + "/export-marks", im = dir_ + "/import-marks";
   auto fast_export = [&](bool incremental) {
     std::vector<std::string> args{"fast-export", "--show-original-ids", "--signed-tags=strip",
@@ -202,9 +202,7 @@ std::set<std::string> Sha1Mirror::export_revs(const std::vector<std::string>& re
   const Exported exported = parse_stream(r.out, kExtraRefs);
   GitLocation at_mirror;
   at_mirror.git_dir = dir_;
-  // In a push's quarantine (pre-receive) the pushed objects may be dropped
-  // with a refused push: what was exported from there is not remembered.
-  const bool quarantined = std::getenv("GIT_QUARANTINE_PATH") != nullptr;
+  const bool quarantined = !keep_marks;
   if (!r.out.empty()) {
     // Both marks files are replaced only once the import succeeded.
     GitCommand({"fast-import", "--quiet", "--force", "--export-marks=" + im + ".new",
@@ -247,7 +245,9 @@ void Sha1Mirror::sync(git_repository* mirror) {
     revs.push_back("--refspec=HEAD:refs/kabsd-guard/HEAD");
     revs.push_back("HEAD");
   }
-  const std::set<std::string> refs = export_revs(revs);
+  // The refs name objects of the permanent store, also in a push's
+  // quarantine (the pushed commits are on no ref yet): remembered.
+  const std::set<std::string> refs = export_revs(revs, true);
   // Refs gone from the repository go from the mirror.
   git_strarray names{};
   check(git_reference_list(&names, mirror), "listing the mirror's refs");
@@ -321,7 +321,9 @@ git_oid Sha1Mirror::commit_for(std::string_view rev) {
   if (it == map_.end() && is_hex_id(id)) {
     // A commit on no mirrored ref (pushed by id, a stash, a custom ref): exported now.
     FileLock lock(dir_ + ".lock", std::chrono::seconds(120));
-    export_revs({id});
+    // In a push's quarantine (pre-receive) the pushed objects are dropped
+    // with a refused push: what was exported from there is not remembered.
+    export_revs({id}, std::getenv("GIT_QUARANTINE_PATH") == nullptr);
     it = map_.find(id);
   }
   if (it == map_.end())

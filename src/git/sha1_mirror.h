@@ -67,7 +67,9 @@ class Sha1Mirror {
  private:
   Sha1Mirror() = default;
   void sync(git_repository* mirror);
-  std::set<std::string> export_revs(const std::vector<std::string>& revs);
+  // `keep_marks`: keep the marks, so the next export starts from here. Not
+  // for objects a push's quarantine holds: a refused push drops them.
+  std::set<std::string> export_revs(const std::vector<std::string>& revs, bool keep_marks);
   void load_map();
   void remember(const std::string& sha256, const git_oid& sha1);
 

@@ -341,7 +341,8 @@ test_expect_success 'sha256: history rewritten and pruned, then a refused push a
   git -C shz checkout -q main &&
   add_item shz DEMO-TSK-0004 $(uid_n 7) four && git -C shz commit -qm four &&
   git -C shz push -q ../shz-server.git main &&
-  test "$(git -C shz-server.git rev-parse main)" = "$(git -C shz rev-parse main)"
+  test "$(git -C shz-server.git rev-parse main)" = "$(git -C shz rev-parse main)" &&
+  test -s shz-server.git/kabsd-guard/sha1-mirror/export-marks
 '
 
 test_done
