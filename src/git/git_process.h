@@ -1,5 +1,5 @@
 // The second engine: the `git` binary. Every spawn of git in kabsd-guard
-// goes through this file: an argument vector (never a shell), the
+// goes through this module: an argument vector (never a shell), the
 // repository named explicitly (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, so
 // neither the current directory nor a hook's environment can point git
 // elsewhere), GIT_OPTIONAL_LOCKS=0 (a read never takes index.lock), a
@@ -7,10 +7,13 @@
 // read something (a split or sparse index, objects a partial clone has not
 // fetched, ownership rules); see docs/architecture.md, "Two engines".
 //
-// Two entry points, one module: GitCommand and CatFileBatch read through git
-// plumbing where libgit2 cannot (issue 14); run_git is the transport of the
-// remote sequence ref (fetch, push; issue 17), with a timeout that kills
-// git's whole process group. Nothing else in kabsd-guard spawns git.
+// Three entry points, one module: GitCommand (git_command.cc) and
+// CatFileBatch (cat_file_batch.cc) read through git plumbing where libgit2
+// cannot (issue 14); run_git (run_git.cc) is the transport of the remote
+// sequence ref (fetch, push; issue 17), with a timeout that kills git's
+// whole process group. All three start git through one Child (spawn.h);
+// the environment of a located git is git_env.h's. Nothing else in
+// kabsd-guard spawns git.
 #pragma once
 
 #include <chrono>
