@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <stdexcept>
 
@@ -13,13 +15,16 @@
 namespace kg {
 namespace {
 
+// The environment's owner; a death test's child lets it go.
+std::unique_ptr<Libgit2>& environment_owner() {
+  static std::unique_ptr<Libgit2> owner;
+  return owner;
+}
+
 class Libgit2Environment : public ::testing::Environment {
  public:
-  void SetUp() override { owner_ = std::make_unique<Libgit2>(); }
-  void TearDown() override { owner_.reset(); }
-
- private:
-  std::unique_ptr<Libgit2> owner_;
+  void SetUp() override { environment_owner() = std::make_unique<Libgit2>(); }
+  void TearDown() override { environment_owner().reset(); }
 };
 
 [[maybe_unused]] const ::testing::Environment* const kEnvironment =
@@ -36,6 +41,45 @@ TEST(Libgit2, OwnersNestAndTheTestsHoldOne) {
   gittest::TempDir dir;
   gittest::init_repo(dir.path());
   EXPECT_NO_THROW(Repo::open(dir.path().string()));
+}
+
+// Run in a death test's child, which may let go of libgit2: with no
+// Libgit2 alive, Repo::open and Repo::open_from_env throw the documented
+// std::logic_error (its message to stderr), and with one again the same
+// repository opens. The exit code says which step went wrong (0: none).
+int open_without_owner() {
+  gittest::CleanGitEnv clean;
+  gittest::TempDir dir;
+  gittest::init_repo(dir.path());
+  environment_owner().reset();
+  if (Libgit2::alive()) return 2;
+  int refused = 0;
+  for (auto open : {+[](const std::string& path) { Repo::open(path); },
+                    +[](const std::string&) { Repo::open_from_env(); }}) {
+    try {
+      open(dir.path().string());
+    } catch (const std::logic_error& e) {
+      std::cerr << e.what() << '\n';
+      ++refused;
+    } catch (...) {
+    }
+  }
+  if (refused != 2) return 3;
+  try {
+    Libgit2 again;
+    Repo::open(dir.path().string());
+  } catch (...) {
+    return 4;
+  }
+  return 0;
+}
+
+TEST(Libgit2DeathTest, NoRepoOpensWithoutAnOwner) {
+  // threadsafe: the child is a fresh run of this test alone (its own
+  // environment owner), not a fork of a process other tests left threads in.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(std::exit(open_without_owner()), ::testing::ExitedWithCode(0), "no kg::Libgit2 alive");
+  EXPECT_TRUE(Libgit2::alive()) << "the child's release is not the parent's";
 }
 
 }  // namespace

@@ -113,6 +113,112 @@ void all_gone(std::span<const IndexEntry> entries, std::vector<std::string>& cha
     if (gone_differs(e)) changed.emplace_back(e.path);
 }
 
+// One folder's names, checked against the index: its changed files, its
+// subfolders to walk, and what the index has that the folder no longer does.
+class DirScan {
+ public:
+  // `fd`: the folder, open; `rel`: its path below the working tree; `here`:
+  // the index entries below it (index.below(rel)).
+  DirScan(const std::string& rel, int fd, std::span<const IndexEntry> here, const IndexFile& index,
+          const View::SkipDir& skip_dir, Found& found, std::vector<std::string>& subdirs)
+      : rel_(rel), fd_(fd), here_(here), index_(index), skip_dir_(skip_dir), found_(found), subdirs_(subdirs),
+        skip_(rel.empty() ? 0 : rel.size() + 1), in_index_(tracked_files(here, skip_)),
+        on_disk_(in_index_.files.size()) {}
+
+  // The folder's saved listing when its stat data (`now`) and the digest of
+  // its names are as saved; else nullptr.
+  const DirListing* saved_listing(const DirListings& listings, const DirStat& now) const {
+    const DirListing* saved = listings.find(rel_, now);
+    if (!saved) return nullptr;
+    uint64_t digest = 0;
+    for (std::string_view name : tracked()) digest += names_digest(name);
+    for (const DirListing::Entry& e : saved->entries)
+      if (!is_tracked(e.name)) digest += names_digest(e.name);  // an untracked file since added counts once
+    return digest == saved->digest ? saved : nullptr;            // else the index changed under the folder
+  }
+
+  // The names from the index and the saved listing.
+  void reuse(const DirListing& saved) {
+    found_.reused.push_back(rel_);
+    for (std::string_view t : tracked()) visit('f', t);
+    for (const DirListing::Entry& e : saved.entries)
+      if (!is_tracked(e.name)) visit(e.type, e.name);
+    add_gone();
+  }
+
+  // The names from reading the folder; its listing is kept once settled.
+  void read_afresh(const DirStat& now, int64_t started) {
+    DirListing fresh = read_listing(fd_);
+    fresh.stat = now;
+    for (const DirListing::Entry& e : fresh.entries) fresh.digest += names_digest(e.name);
+    for (const DirListing::Entry& e : fresh.entries) visit(e.type, e.name);
+    add_gone();
+    if (!DirListings::settled(now, started)) return;
+    // Keep what the index does not list: subfolders and untracked files.
+    std::erase_if(fresh.entries, [&](const DirListing::Entry& e) { return e.type != 'd' && is_tracked(e.name); });
+    found_.fresh.emplace(rel_, std::move(fresh));
+  }
+
+ private:
+  const std::vector<std::string_view>& tracked() const { return in_index_.files; }
+  bool is_tracked(std::string_view name) const { return std::binary_search(tracked().begin(), tracked().end(), name); }
+
+  // Each lookup searches only the entries below this folder, and compares
+  // only what follows the folder's path, which they share.
+  const IndexEntry* find(std::string_view name) const {
+    auto it = std::partition_point(here_.begin(), here_.end(), [&](const IndexEntry& e) {
+      return std::string_view(e.path).substr(skip_) < name;
+    });
+    return it != here_.end() && std::string_view(it->path).substr(skip_) == name && it->stage() == 0 ? &*it : nullptr;
+  }
+
+  void visit(char type, std::string_view entry) {
+    path_.assign(rel_);
+    if (!rel_.empty()) path_ += '/';
+    path_ += entry;
+    if (type == 'd') return add_subdir(entry);  // no stat needed
+    name_.assign(entry);
+    struct stat st;
+    if (fstatat(fd_, name_.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
+    if (S_ISDIR(st.st_mode)) {
+      add_subdir(entry);
+    } else if (S_ISREG(st.st_mode)) {
+      const IndexEntry* e = find(entry);
+      if (e) on_disk_[static_cast<size_t>(std::lower_bound(tracked().begin(), tracked().end(), entry) - tracked().begin())] = true;
+      if (!e || !stat_matches(*e, st, index_)) found_.changed.push_back(path_);
+    }
+  }
+
+  // `entry`, a subfolder on disk (path_: its path).
+  void add_subdir(std::string_view entry) {
+    dirs_on_disk_.insert(entry);
+    if (!skip_dir_(entry)) subdirs_.push_back(path_);
+  }
+
+  // What the index has here and the folder does not: deleted files, and the
+  // files of deleted subfolders.
+  void add_gone() {
+    for (size_t i = 0; i < tracked().size(); ++i)
+      if (!on_disk_[i])
+        if (const IndexEntry* e = find(tracked()[i]); e && gone_differs(*e)) found_.changed.emplace_back(e->path);
+    for (std::string_view sub : in_index_.subdirs)
+      if (!dirs_on_disk_.count(sub) && !skip_dir_(sub)) all_gone(index_.below(rel_.empty() ? std::string(sub) : rel_ + '/' + std::string(sub)), found_.changed);
+  }
+
+  const std::string& rel_;
+  const int fd_;
+  const std::span<const IndexEntry> here_;
+  const IndexFile& index_;
+  const View::SkipDir& skip_dir_;
+  Found& found_;
+  std::vector<std::string>& subdirs_;
+  const size_t skip_;  // the length of the folder's path and its '/'
+  const Tracked in_index_;
+  std::vector<bool> on_disk_;  // tracked files found as regular files
+  std::set<std::string_view> dirs_on_disk_;
+  std::string path_, name_;    // reused buffers
+};
+
 // One folder: its changed files and subfolders. Its names come from the
 // saved listing and the index when the folder's stat data and the digest of
 // those names are as saved, else from reading the folder.
@@ -120,88 +226,14 @@ void scan_dir(const std::string& workdir, const std::string& rel, const IndexFil
               const View::SkipDir& skip_dir, const DirListings& listings, int64_t started, Found& found,
               std::vector<std::string>& subdirs) {
   std::string full = rel.empty() ? workdir : workdir + "/" + rel;
-  // The index entries below this folder: each lookup searches only them,
-  // and compares only what follows the folder's path, which they share.
   const std::span<const IndexEntry> here = index.below(rel);
   Fd fd(open(full.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   struct stat dir_st;
   if (!fd || fstat(fd.get(), &dir_st) != 0) return all_gone(here, found.changed);
   const DirStat now = DirStat::of(dir_st);
-
-  const size_t skip = rel.empty() ? 0 : rel.size() + 1;
-  auto find = [&](std::string_view name) -> const IndexEntry* {
-    auto it = std::partition_point(here.begin(), here.end(),
-                                   [&](const IndexEntry& e) { return std::string_view(e.path).substr(skip) < name; });
-    return it != here.end() && std::string_view(it->path).substr(skip) == name && it->stage() == 0 ? &*it : nullptr;
-  };
-  const Tracked in_index = tracked_files(here, skip);
-  const std::vector<std::string_view>& tracked = in_index.files;
-  auto is_tracked = [&](std::string_view name) { return std::binary_search(tracked.begin(), tracked.end(), name); };
-
-  const DirListing* saved = listings.find(rel, now);
-  if (saved) {
-    uint64_t digest = 0;
-    for (std::string_view name : tracked) digest += names_digest(name);
-    for (const DirListing::Entry& e : saved->entries)
-      if (!is_tracked(e.name)) digest += names_digest(e.name);  // an untracked file since added counts once
-    if (digest != saved->digest) saved = nullptr;                 // the index changed under the folder
-  }
-  DirListing fresh;
-  if (saved) {
-    found.reused.push_back(rel);
-  } else {
-    fresh = read_listing(fd.get());
-    fresh.stat = now;
-    for (const DirListing::Entry& e : fresh.entries) fresh.digest += names_digest(e.name);
-  }
-
-  std::string path, name;
-  std::vector<bool> on_disk(tracked.size());  // tracked files found as regular files
-  std::set<std::string_view> dirs_on_disk;
-  auto visit = [&](char type, std::string_view entry) {
-    path.assign(rel);
-    if (!rel.empty()) path += '/';
-    path += entry;
-    if (type == 'd') {  // no stat needed
-      dirs_on_disk.insert(entry);
-      if (!skip_dir(entry)) subdirs.push_back(path);
-      return;
-    }
-    name.assign(entry);
-    struct stat st;
-    if (fstatat(fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return;
-    if (S_ISDIR(st.st_mode)) {
-      dirs_on_disk.insert(entry);
-      if (!skip_dir(entry)) subdirs.push_back(path);
-    } else if (S_ISREG(st.st_mode)) {
-      const IndexEntry* e = find(entry);
-      if (e) on_disk[static_cast<size_t>(std::lower_bound(tracked.begin(), tracked.end(), entry) - tracked.begin())] = true;
-      if (!e || !stat_matches(*e, st, index)) found.changed.push_back(path);
-    }
-  };
-  // What the index has here and the folder does not: deleted files, and the
-  // files of deleted subfolders.
-  auto add_gone = [&] {
-    for (size_t i = 0; i < tracked.size(); ++i)
-      if (!on_disk[i])
-        if (const IndexEntry* e = find(tracked[i]); e && gone_differs(*e)) found.changed.emplace_back(e->path);
-    for (std::string_view sub : in_index.subdirs)
-      if (!dirs_on_disk.count(sub) && !skip_dir(sub)) all_gone(index.below(rel.empty() ? std::string(sub) : rel + '/' + std::string(sub)), found.changed);
-  };
-  if (saved) {
-    for (std::string_view t : tracked) visit('f', t);
-    for (const DirListing::Entry& e : saved->entries)
-      if (!is_tracked(e.name)) visit(e.type, e.name);
-    add_gone();
-    return;
-  }
-  for (const DirListing::Entry& e : fresh.entries) visit(e.type, e.name);
-  add_gone();
-  if (DirListings::settled(now, started)) {
-    // Keep what the index does not list: subfolders and untracked files.
-    std::erase_if(fresh.entries, [&](const DirListing::Entry& e) { return e.type != 'd' && is_tracked(e.name); });
-    found.fresh.emplace(rel, std::move(fresh));
-  }
+  DirScan scan(rel, fd.get(), here, index, skip_dir, found, subdirs);
+  if (const DirListing* saved = scan.saved_listing(listings, now)) return scan.reuse(*saved);
+  scan.read_afresh(now, started);
 }
 
 // Folders are shared out between a few threads: stat calls dominate, and
