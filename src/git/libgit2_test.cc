@@ -77,8 +77,10 @@ int open_without_owner() {
 TEST(Libgit2DeathTest, NoRepoOpensWithoutAnOwner) {
   // threadsafe: the child is a fresh run of this test alone (its own
   // environment owner), not a fork of a process other tests left threads in.
+  const std::string style = GTEST_FLAG_GET(death_test_style);
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(std::exit(open_without_owner()), ::testing::ExitedWithCode(0), "no kg::Libgit2 alive");
+  GTEST_FLAG_SET(death_test_style, style);
   EXPECT_TRUE(Libgit2::alive()) << "the child's release is not the parent's";
 }
 
