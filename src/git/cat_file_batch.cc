@@ -37,7 +37,7 @@ struct CatFileBatch::Process {
       }
       if (fds[1].revents != 0) {
         const ssize_t n = ::read(child.err(), buf, sizeof buf);
-        if (n > 0 && errors.size() < (size_t{64} << 10)) errors.append(buf, static_cast<size_t>(n));
+        if (n > 0) append_capped(errors, buf, static_cast<size_t>(n), size_t{64} << 10);
         else if (n == 0) child.close_err();
       }
       if (fds[0].revents != 0) {

@@ -40,11 +40,14 @@ struct SpawnAttr {
   SpawnAttr& operator=(const SpawnAttr&) = delete;
 };
 
+// What a child whose end could not be learnt reports: exit 255.
+constexpr int kUnknownStatus = 255 << 8;
+
+}  // namespace
+
 void append_capped(std::string& to, const char* data, size_t n, size_t max) {
   if (to.size() < max) to.append(data, std::min(n, max - to.size()));
 }
-
-}  // namespace
 
 void Pipe::open() {
   if (::pipe2(fd, O_CLOEXEC) != 0) throw GitError(std::string("cannot create a pipe for git: ") + std::strerror(errno));
@@ -78,6 +81,11 @@ int remaining_ms(SpawnClock::time_point deadline) {
 
 Child::Child(const SpawnSpec& spec) : own_group_(spec.own_group) {
   ::signal(SIGPIPE, SIG_IGN);
+  // With SIGCHLD ignored (inherited so from whoever started us) the kernel
+  // reaps git by itself and its exit status is lost: a failed git would
+  // read as a success.
+  struct sigaction chld {};
+  if (::sigaction(SIGCHLD, nullptr, &chld) == 0 && chld.sa_handler == SIG_IGN) ::signal(SIGCHLD, SIG_DFL);
   if (spec.stdin_pipe) in_.open();
   out_.open();
   err_.open();
@@ -130,7 +138,9 @@ void Child::signal(int sig) const {
 }
 
 bool Child::try_reap(int& wait_status) {
+  if (pid_ <= 0) return true;
   const pid_t r = ::waitpid(pid_, &wait_status, WNOHANG);
+  if (r < 0 && errno != EINTR) wait_status = kUnknownStatus;  // never "exit 0"
   if (r == pid_ || (r < 0 && errno != EINTR)) {
     pid_ = -1;
     return true;
@@ -138,13 +148,15 @@ bool Child::try_reap(int& wait_status) {
   return false;
 }
 
-void Child::kill_now() {
-  if (pid_ <= 0) return;
+int Child::kill_now() {
+  if (pid_ <= 0) return kUnknownStatus;
   signal(SIGKILL);
   int status = 0;
-  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  pid_t r;
+  while ((r = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
   }
   pid_ = -1;
+  return r < 0 ? kUnknownStatus : status;
 }
 
 SpawnOutcome Child::communicate(std::string_view input, SpawnClock::time_point deadline, const SpawnLimits& limits) {
@@ -163,7 +175,7 @@ SpawnOutcome Child::communicate(std::string_view input, SpawnClock::time_point d
       kill_at = SpawnClock::now() + limits.grace;
       return false;
     }
-    kill_now();
+    r.wait_status = kill_now();
     if (group_ > 0) ::kill(-group_, SIGKILL);  // what of its group is still there
     return true;
   };

@@ -81,8 +81,8 @@ class Child {
   // group) is killed and the outcome says timed_out.
   SpawnOutcome communicate(std::string_view input, SpawnClock::time_point deadline, const SpawnLimits& limits);
 
-  // Kills the child (its group) at once and reaps it.
-  void kill_now();
+  // Kills the child (its group) at once and reaps it; its wait status.
+  int kill_now();
 
  private:
   void signal(int sig) const;
@@ -93,6 +93,9 @@ class Child {
   pid_t group_ = 0;  // the process group it leads, when its own
   bool own_group_ = false;
 };
+
+// Appends `data` to `to` while `to` holds less than `max` bytes.
+void append_capped(std::string& to, const char* data, size_t n, size_t max);
 
 // Milliseconds left until `deadline`, for poll(): 0 when it has passed,
 // at most a minute.

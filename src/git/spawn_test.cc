@@ -1,6 +1,7 @@
 #include "git/spawn.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <string>
 
@@ -63,6 +64,23 @@ TEST(Child, WithGraceTheGroupGetsSigtermFirst) {
   EXPECT_TRUE(done.timed_out);
   EXPECT_EQ(done.out, "ready\nterminated\n");
   EXPECT_EQ(done.status(), 7);
+}
+
+TEST(Child, AnInheritedIgnoredSigchldDoesNotTurnAFailureIntoSuccess) {
+  struct sigaction before {};
+  ::sigaction(SIGCHLD, nullptr, &before);
+  ::signal(SIGCHLD, SIG_IGN);  // as a parent may leave it across exec
+  Child child(shell("exit 4"));
+  const int status = child.communicate({}, SpawnClock::now() + 60s, SpawnLimits{}).status();
+  ::sigaction(SIGCHLD, &before, nullptr);
+  EXPECT_EQ(status, 4);
+}
+
+TEST(Child, AKilledChildNeverReadsAsExitZero) {
+  Child child(shell("sleep 30"));
+  SpawnOutcome done = child.communicate({}, SpawnClock::now() + 100ms, SpawnLimits{});
+  EXPECT_TRUE(done.timed_out);
+  EXPECT_EQ(done.status(), 128 + SIGKILL);
 }
 
 TEST(Child, AProgramThatIsNotThereIsAGitError) {
