@@ -14,6 +14,7 @@
 
 #include "git/engines.h"
 #include "git/error.h"
+#include "git/fast_export.h"
 #include "git/git_index.h"
 #include "util/file_lock.h"
 
@@ -50,58 +51,6 @@ std::string first_line(const std::string& text) {
 
 bool is_hex_id(std::string_view s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
-// What one `git fast-export --show-original-ids` stream holds: the original
-// (sha256) id of each mark, and the refs it writes; and the stream to import,
-// where a commit exported by its bare id is given a ref name under `extra`.
-struct Exported {
-  std::unordered_map<std::string, std::string> marks;  // ":12" -> sha256 hex
-  std::set<std::string> refs;
-  std::string stream;
-};
-
-Exported parse_stream(const std::string& s, std::string_view extra) {
-  Exported e;
-  e.stream.reserve(s.size());
-  std::string mark;
-  size_t p = 0;
-  while (p < s.size()) {
-    size_t eol = s.find('\n', p);
-    if (eol == std::string::npos) eol = s.size();
-    const std::string_view line(s.data() + p, eol - p);
-    const size_t start = p;
-    p = eol + 1;
-    if (line.starts_with("data ")) {
-      p += std::stoull(std::string(line.substr(5)));
-      mark.clear();
-    } else if (line.starts_with("mark ")) {
-      mark = line.substr(5);
-    } else if (line.starts_with("original-oid ") && !mark.empty()) {
-      e.marks[mark] = line.substr(13);
-    } else if (line.starts_with("commit ") || line.starts_with("reset ")) {
-      const size_t sp = line.find(' ');
-      std::string ref(line.substr(sp + 1));
-      if (is_hex_id(ref)) {
-        ref = std::string(extra) + ref;
-        e.stream.append(line.substr(0, sp + 1)).append(ref).append("\n");
-        e.refs.insert(ref);
-        mark.clear();
-        continue;
-      }
-      e.refs.insert(ref);
-      mark.clear();
-    } else if (line.starts_with("tag ")) {
-      e.refs.insert("refs/tags/" + std::string(line.substr(4)));
-      mark.clear();
-    } else if (line.starts_with("M 160000 ")) {
-      // A gitlink (submodule): its sha256 commit id cannot be a SHA-1 tree
-      // entry, and a submodule holds no backlog item of this repository.
-      continue;
-    }
-    e.stream.append(s, start, std::min(p, s.size()) - start);
-  }
-  return e;
 }
 
 ConfigPtr repository_config(const std::string& common_dir) {
@@ -193,47 +142,54 @@ std::set<std::string> Sha1Mirror::export_revs(const std::vector<std::string>& re
   if (r.status != 0 && fs::exists(em)) {
     // An object the marks name is gone (pruned after an amend or a rebase,
     // or a refused push's quarantine): convert the history again from the
-    // start; the objects the mirror has are kept.
+    // start; the objects the mirror has are kept. (The export marks go
+    // first: marks without their import marks would name commits that
+    // map to nothing.)
     fs::remove(em);
     fs::remove(im);
     r = fast_export(false);
   }
   if (r.status != 0) throw GitError("git fast-export (the sha256 mirror) failed: " + first_line(r.err));
-  const Exported exported = parse_stream(r.out, kExtraRefs);
-  GitLocation at_mirror;
-  at_mirror.git_dir = dir_;
-  const bool quarantined = !keep_marks;
-  if (!r.out.empty()) {
-    // Both marks files are replaced only once the import succeeded.
+  const bool imported = !r.out.empty();
+  const ExportStream exported = rewrite_export_stream(r.out, kExtraRefs);
+  if (imported) {
+    // Both marks files are replaced only once the import succeeded, the
+    // import marks first (git/fast_export.h).
+    GitLocation at_mirror;
+    at_mirror.git_dir = dir_;
     GitCommand({"fast-import", "--quiet", "--force", "--export-marks=" + im + ".new",
                 "--import-marks-if-exists=" + im})
         .at(at_mirror)
-        .input(exported.stream)
+        .input(std::move(r.out))
         .timeout(kConvertTimeout)
         .output();
-    if (!quarantined) fs::rename(im + ".new", im);
+    if (keep_marks) fs::rename(im + ".new", im);
   }
   if (fs::exists(em + ".new")) {
-    if (quarantined) fs::remove(em + ".new");
-    else fs::rename(em + ".new", em);
+    if (keep_marks) fs::rename(em + ".new", em);
+    else fs::remove(em + ".new");
   }
-  const std::string new_marks = quarantined && !r.out.empty() ? im + ".new" : im;
-  // The new objects' SHA-1 ids, by mark.
-  load_map();
-  std::string added;
-  if (!exported.marks.empty()) {
-    for (const std::string& line : lines(read_file(new_marks))) {
-      const size_t sp = line.find(' ');
-      if (sp == std::string::npos) continue;
-      auto it = exported.marks.find(line.substr(0, sp));
-      git_oid oid;
-      if (it == exported.marks.end() || git_oid_fromstr(&oid, line.substr(sp + 1).c_str()) < 0) continue;
-      if (map_.emplace(it->second, oid).second) added += it->second + " " + line.substr(sp + 1) + "\n";
-    }
-  }
-  if (quarantined && !r.out.empty()) fs::remove(new_marks);
-  if (!added.empty()) std::ofstream(dir_ + "/oid-map", std::ios::app | std::ios::binary) << added;
+  record_ids(exported, !keep_marks && imported ? im + ".new" : im);
+  if (!keep_marks && imported) fs::remove(im + ".new");
   return exported.refs;
+}
+
+// The SHA-1 ids of the objects the export marks name (commits: the marks
+// joined with `import_marks`) and of those `exported` wrote (the blobs, and
+// the commits whose marks are not kept); these are appended to the id map.
+void Sha1Mirror::record_ids(const ExportStream& exported, const std::string& import_marks) {
+  load_map();
+  const std::string sha1_text = read_file(import_marks), sha256_text = read_file(dir_ + "/export-marks");
+  const MarkIds sha1s(sha1_text, GIT_OID_HEXSZ);
+  join_marks(MarkIds(sha256_text, 64), sha1s, map_);
+  std::string added;
+  for (const auto& [mark, sha256] : exported.marks) {
+    const std::string_view sha1 = sha1s.find(mark);
+    git_oid oid;
+    if (sha1.empty() || git_oid_fromstrn(&oid, sha1.data(), sha1.size()) != 0) continue;
+    if (map_.emplace(sha256, oid).second) added += id_map_line(sha256, oid);
+  }
+  append_id_map(dir_ + "/oid-map", added);
 }
 
 void Sha1Mirror::sync(git_repository* mirror) {
@@ -269,12 +225,7 @@ void Sha1Mirror::sync(git_repository* mirror) {
 void Sha1Mirror::load_map() {
   if (map_loaded_) return;
   map_loaded_ = true;
-  for (const std::string& line : lines(read_file(dir_ + "/oid-map"))) {
-    const size_t sp = line.find(' ');
-    git_oid oid;
-    if (sp == std::string::npos || git_oid_fromstr(&oid, line.substr(sp + 1).c_str()) < 0) continue;
-    map_.emplace(line.substr(0, sp), oid);
-  }
+  read_id_map(read_file(dir_ + "/oid-map"), map_);
 }
 
 IndexPtr Sha1Mirror::read_index(git_repository* mirror) {
@@ -301,11 +252,11 @@ IndexPtr Sha1Mirror::read_index(git_repository* mirror) {
     check(git_odb_write(&oid, odb.get(), blob->data.data(), blob->data.size(), GIT_OBJECT_BLOB),
           "writing a staged blob to the mirror");
     map_.emplace(id, oid);
-    added += id + " " + git_oid_tostr_s(&oid) + "\n";
+    added += id_map_line(id, oid);
     return oid;
   };
   IndexPtr index = read_index_with_git(location(), sha1_of);
-  if (!added.empty()) std::ofstream(dir_ + "/oid-map", std::ios::app | std::ios::binary) << added;
+  append_id_map(dir_ + "/oid-map", added);
   return index;
 }
 
@@ -322,7 +273,8 @@ git_oid Sha1Mirror::commit_for(std::string_view rev) {
     // A commit on no mirrored ref (pushed by id, a stash, a custom ref): exported now.
     FileLock lock(dir_ + ".lock", std::chrono::seconds(120));
     // In a push's quarantine (pre-receive) the pushed objects are dropped
-    // with a refused push: what was exported from there is not remembered.
+    // with a refused push: what was exported from there is not kept in the
+    // marks (its ids go to the id map only).
     export_revs({id}, std::getenv("GIT_QUARANTINE_PATH") == nullptr);
     it = map_.find(id);
   }

@@ -12,6 +12,8 @@
 // - the index: `git ls-files --stage -t -z`, each sha256 blob id turned into
 //   its SHA-1 id through the map the exports built (blobs staged but in no
 //   commit are read with `git cat-file --batch` and written to the mirror);
+//   where the ids come from, so that a run cut short loses none: see
+//   git/fast_export.h;
 // - the working tree is read from disk, as always.
 //
 // Every libgit2 reader then works on the mirror unchanged: the same
@@ -27,9 +29,9 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "git/fast_export.h"
 #include "git/git_process.h"
 #include "git/handles.h"
 
@@ -70,14 +72,14 @@ class Sha1Mirror {
   // `keep_marks`: keep the marks, so the next export starts from here. Not
   // for objects a push's quarantine holds: a refused push drops them.
   std::set<std::string> export_revs(const std::vector<std::string>& revs, bool keep_marks);
+  void record_ids(const ExportStream& exported, const std::string& import_marks);
   void load_map();
-  void remember(const std::string& sha256, const git_oid& sha1);
 
   Paths paths_;
   std::optional<std::string> index_file_;
   bool from_env_ = false;
   std::string dir_;  // the mirror
-  std::unordered_map<std::string, git_oid> map_;  // sha256 hex -> SHA-1
+  IdMap map_;  // sha256 hex -> SHA-1
   bool map_loaded_ = false;
 };
 
