@@ -12,10 +12,6 @@ namespace kg {
 
 namespace {
 
-bool is_hex(std::string_view s, size_t size) {
-  return s.size() == size && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
 // ":12" -> 12; 0 (no mark) for anything else.
 uint64_t mark_number(std::string_view s) {
   uint64_t n = 0;
@@ -39,6 +35,10 @@ void insert_at(std::string& s, const std::vector<size_t>& at, std::string_view e
 }
 
 }  // namespace
+
+bool is_hex(std::string_view s, size_t size) {
+  return s.size() == size && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
 
 ExportStream rewrite_export_stream(std::string& s, std::string_view extra) {
   ExportStream e;

@@ -28,6 +28,9 @@
 
 namespace kg {
 
+// True when `s` is `size` lowercase hex digits (64: a sha256 object id).
+bool is_hex(std::string_view s, size_t size);
+
 // What one `git fast-export --show-original-ids` stream holds.
 struct ExportStream {
   std::vector<std::pair<uint64_t, std::string>> marks;  // mark -> sha256 hex, blobs and commits

@@ -49,10 +49,6 @@ std::string first_line(const std::string& text) {
   return line.substr(0, line.find('\n'));
 }
 
-bool is_hex_id(std::string_view s) {
-  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
 ConfigPtr repository_config(const std::string& common_dir) {
   git_config* raw = nullptr;
   check(git_config_open_default(&raw), "reading the git config");
@@ -269,7 +265,7 @@ git_oid Sha1Mirror::commit_for(std::string_view rev) {
   if (r.status != 0 || id.empty()) throw GitError("resolving '" + std::string(rev) + "': not a commit git knows");
   load_map();
   auto it = map_.find(id);
-  if (it == map_.end() && is_hex_id(id)) {
+  if (it == map_.end() && is_hex(id, 64)) {
     // A commit on no mirrored ref (pushed by id, a stash, a custom ref): exported now.
     FileLock lock(dir_ + ".lock", std::chrono::seconds(120));
     // In a push's quarantine (pre-receive) the pushed objects are dropped
